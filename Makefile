@@ -11,7 +11,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # MyST notebooks: the .md files in book/ that carry a jupytext header.
 NOTEBOOK_MDS := $(shell grep -l 'format_name: myst' book/*.md 2>/dev/null)
 
-.PHONY: book test pair clean setup setup-test
+.PHONY: book test pair clean setup setup-test checker
 
 book: setup
 	$(BIN)/jupyter-book build -W -n --keep-going .
@@ -52,3 +52,7 @@ node_modules/.installed: package.json package-lock.json
 /usr/bin/chromium:
 	$(SUDO) apt-get update
 	$(SUDO) apt-get install -y chromium
+
+# After editing tests/snippets/check_answer.py: paste it into every chapter and re-pair.
+checker: setup
+	$(BIN)/python tools/sync_check_answer.py

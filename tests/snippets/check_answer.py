@@ -10,6 +10,8 @@ def check_answer(name, got, expected, atol=1e-5, rtol=1e-4, hint=""):
     def describe(x):
         if isinstance(x, torch.Tensor):
             return f"a tensor of shape {tuple(x.shape)} and dtype {x.dtype}"
+        if isinstance(x, (tuple, list)) and not any(isinstance(i, torch.Tensor) for i in x):
+            return f"{type(x).__name__} {tuple(x)!r}"[:100]
         return f"{type(x).__name__} {x!r}"[:100]
 
     def fail(message):
@@ -21,10 +23,14 @@ def check_answer(name, got, expected, atol=1e-5, rtol=1e-4, hint=""):
             keys = sorted(got) if isinstance(got, dict) else describe(got)
             return fail(f"expected a dict with keys {sorted(expected)}, got {keys}")
         return all([check_answer(f"{name}[{k!r}]", got[k], expected[k], atol, rtol, hint) for k in expected])
-    if isinstance(expected, (tuple, list)):
+    if isinstance(expected, (tuple, list)) and expected and all(type(e) is int for e in expected):
+        # a shape or a list of counts: compare it whole, so the message shows both
+        if not isinstance(got, (tuple, list)) or tuple(got) != tuple(expected):
+            return fail(f"expected {tuple(expected)}, got {describe(got)}")
+    elif isinstance(expected, (tuple, list)):
         if not isinstance(got, (tuple, list)) or len(got) != len(expected):
             return fail(f"expected a {type(expected).__name__} of {len(expected)} items, got {describe(got)}")
-        return all([check_answer(f"{name}[{i}]", g, e, atol, rtol, hint) for i, (g, e) in enumerate(zip(got, expected))])
+        return all([check_answer(f"{name}[{i}]", g, e, atol, rtol, hint) for i, (g, e) in enumerate(zip(got, expected, strict=True))])
     if isinstance(expected, torch.Tensor):
         if not isinstance(got, torch.Tensor):
             return fail(f"expected {describe(expected)}, got {describe(got)}")
