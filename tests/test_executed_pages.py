@@ -55,6 +55,8 @@ def test_exercises_show_hints_and_solutions_pass(chapter, clean_build):
         assert "✗" in out or "✓" in out, (
             f"{chapter}, exercise cell {index}: run unanswered it should print the checker's hint (✗ ...); it printed {out!r}"
         )
+        results = [o for o in cells[index].get("outputs", []) if o.get("output_type") == "execute_result"]
+        assert not results, f"{chapter}, exercise cell {index} also shows its last value {text_output(cells[index])!r}: end the check_answer call with ';'"
     for index in solutions:
         out = text_output(cells[index])
         assert "✗" not in out, f"{chapter}, solution cell {index} fails its own check: {out!r}"

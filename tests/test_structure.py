@@ -72,8 +72,9 @@ def test_notebook_reads_no_file_from_repo(md):
                     continue
                 for base in (md.parent, ROOT):
                     try:
-                        exists = (base / text).exists()
-                    except OSError:
+                        target = (base / text).resolve()
+                        exists = target.exists() and target.is_relative_to(ROOT)
+                    except (OSError, ValueError):
                         exists = False
                     if exists and Path(text).name not in {"", "."}:
                         problems.append(f"code cell {number}: the string {text!r} names {base / text}")
