@@ -79,7 +79,14 @@ def visits(browser, site, screenshots):
         )
         visit.math_sources = page.locator(".math, span.math, div.math").count()
         visit.typeset = page.locator("mjx-container").count()
-        visit.text = page.inner_text("article")
+        # the prose a reader reads, without code and outputs (where a "\\[" is a regex, not TeX)
+        visit.text = page.evaluate(
+            """() => {
+                const article = document.querySelector("article").cloneNode(true);
+                article.querySelectorAll("pre, code, .highlight, .cell_output, .output").forEach(node => node.remove());
+                return article.textContent;
+            }"""
+        )
         visit.colab = page.locator("a[href*='colab.research.google.com']").count()
         visit.binder = page.locator("a[href*='mybinder.org']").count()
         page.screenshot(path=str(screenshots / f"{page_name.replace('/', '__')}.png"), full_page=True)
