@@ -8,8 +8,6 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-# MyST notebooks: the .md files in book/ that carry a jupytext header.
-NOTEBOOK_MDS := $(shell grep -l 'format_name: myst' book/*.md 2>/dev/null)
 
 .PHONY: book test pair clean setup setup-test checker
 
@@ -21,7 +19,7 @@ test: setup-test
 	$(BIN)/python -m pytest
 
 pair: setup
-	@for md in $(NOTEBOOK_MDS); do $(BIN)/jupytext --quiet --to ipynb "$$md" || exit 1; echo "regenerated $${md%.md}.ipynb"; done
+	$(BIN)/python tools/pair.py
 
 clean:
 	rm -rf _build

@@ -7,7 +7,7 @@ import pytest
 
 from conftest import ROOT, book_notebook_mds
 
-FIX = "make pair   (or: .venv/bin/jupytext --to ipynb {md})"
+FIX = "make pair   (tools/pair.py: regenerates {md}'s .ipynb, keeping unchanged cell ids)"
 
 
 def cells(path):

@@ -22,10 +22,14 @@ def quiet(cell):
     return "\n".join(lines) + end
 
 
+changed = False
 for md in sorted((ROOT / "book").glob("*.md")):
     text = md.read_text()
     updated = BLOCK.sub(lambda block: CELL.sub(quiet, block.group(1)), text)
     if updated != text:
         md.write_text(updated)
-        subprocess.run([str(Path(sys.executable).parent / "jupytext"), "--quiet", "--to", "ipynb", str(md)], check=True)
+        changed = True
         print(f"updated {md.relative_to(ROOT)}")
+
+if changed:  # re-pair the .ipynb files (keeping the ids of unchanged cells)
+    subprocess.run([sys.executable, str(ROOT / "tools" / "pair.py")], check=True)
