@@ -9,12 +9,6 @@ document.addEventListener("DOMContentLoaded", () => {
     const label = control.getAttribute("aria-label");
     if (visible && !label.toLowerCase().includes(visible.toLowerCase())) control.removeAttribute("aria-label");
   });
-  // The colour-mode button names itself "Color mode" while its icons carry titles ("Light", "Dark"):
-  // the icons are decoration, the button's label says what it does.
-  document.querySelectorAll(".theme-switch-button i[title]").forEach((icon) => {
-    icon.removeAttribute("title");
-    icon.setAttribute("aria-hidden", "true");
-  });
   // sphinxcontrib-bibtex renders the bibliography as role="list" without list items.
   document.querySelectorAll('.citation-list[role="list"] > .citation').forEach((entry) => entry.setAttribute("role", "listitem"));
 });
