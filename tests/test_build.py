@@ -61,6 +61,16 @@ def test_download_offers_the_notebook(chapter, clean_build):
     assert re.search(rf'href="[^"]*{re.escape(name)}\.md"', text), f"{chapter}.html offers no .md download"
 
 
+@pytest.mark.parametrize("page", toc_files())
+def test_repository_button_points_at_the_repository(page, clean_build):
+    _, html = clean_build
+    url = CONFIG["repository"]["url"]
+    text = (html / f"{page}.html").read_text()
+    assert re.search(rf'<a href="{re.escape(url)}"[^>]*title="Source repository"', text), (
+        f"{page}.html has no repository button linking to {url} (html.use_repository_button in _config.yml)"
+    )
+
+
 def test_math_is_served_locally(clean_build):
     _, html = clean_build
     index = (html / "book" / "jacobians_by_loop.html").read_text()
