@@ -1,11 +1,13 @@
 """The book's structure: the table of contents, and notebooks that run alone (in Colab, with nothing from this repo)."""
 
 import ast
+import re
 import sys
 from pathlib import Path
 
 import jupytext
 import pytest
+import yaml
 
 from conftest import ROOT, book_notebook_mds, code_cells, is_notebook, toc_files, toc_notebooks
 
@@ -111,3 +113,18 @@ def test_plain_pages_are_not_notebooks():
         path = ROOT / f"{entry}.md"
         if path.exists() and not is_notebook(path):
             assert not path.with_suffix(".ipynb").exists(), f"{path.name} is a plain page but has an .ipynb beside it"
+
+
+def chapters_in_parts(*captions):
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    return [item["file"] for part in toc["parts"] if part.get("caption") in captions for item in part["chapters"]]
+
+
+@pytest.mark.parametrize("chapter", chapters_in_parts("The core", "In practice"))
+def test_chapter_has_exercises_with_solutions(chapter):
+    """Every chapter ends with 2 to 4 exercises, each with a solution (the skips elsewhere must not hide a loss)."""
+    text = (ROOT / f"{chapter}.md").read_text()
+    exercises = re.findall(r"```\{exercise-start\}\n:label: (\S+)", text)
+    solutions = re.findall(r"```\{solution-start\} (\S+)", text)
+    assert 2 <= len(exercises) <= 4, f"{chapter}: {len(exercises)} exercises, expected 2 to 4"
+    assert sorted(solutions) == sorted(exercises), f"{chapter}: exercises {exercises} but solutions {solutions}"
