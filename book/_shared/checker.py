@@ -1,4 +1,5 @@
-# Exercise checker: the same cell in every chapter, so a wrong answer always reads the same way.
+# @title Exercise checker (shared cell; edit book/_shared/checker.py, then run make notebooks)
+# check_answer is the same in every chapter, so a wrong answer always reads the same way.
 def check_answer(name, got, expected, atol=1e-5, rtol=1e-4, hint=""):
     """Print whether `got` matches `expected` and return True if it does.
 

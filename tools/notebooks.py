@@ -1,0 +1,487 @@
+"""Write everything that is generated from the chapters' MyST sources (`make notebooks`).
+
+The `.md` files in book/ are the one source people edit. This tool:
+
+1. copies each shared cell (book/_shared/<name>.py) into every chapter cell that starts with that file's
+   `# @title ... (shared cell; edit book/_shared/<name>.py ...)` line, so a helper is written once;
+2. writes the **reader notebook** book/<chapter>.ipynb, the file that Colab, Binder, the download button
+   and a local Jupyter open: plain Jupyter Markdown (cross-references become links to the published site,
+   glossary terms and citations become plain linked words, exercises become headed sections with their
+   solutions folded, admonitions become quotes), and every paragraph that states a measured value becomes
+   a folded code cell that shows the paragraph with the numbers measured in the reader's own run;
+3. writes the **student edition** student/<chapter>.ipynb: the reader notebook without the solutions.
+
+Output is deterministic (cell ids are derived from the cells' contents), so a test can regenerate every
+file in memory and compare it with the committed one: `python tools/notebooks.py --check`.
+"""
+
+import argparse
+import hashlib
+import json
+import re
+import sys
+import unicodedata
+from pathlib import Path
+
+import jupytext
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+BOOK = ROOT / "book"
+SHARED_DIR = BOOK / "_shared"
+STUDENT_DIR = ROOT / "student"
+CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
+
+SHARED_TITLE = re.compile(r"^# @title .*\(shared cell; edit book/_shared/(\w+)\.py\b")
+CODE_CELL = re.compile(r"(```\{code-cell\} ipython3\n(?:---\n(?:(?!---\n)[^\n]*\n)*---\n|(?::[\w-]+:[^\n]*\n)*\n?))(.*?)(\n```\n)", re.S)
+ROLE = re.compile(r"\{([a-z][\w:-]*)\}`([^`]*)`")
+FENCE_OPEN = re.compile(r"^(`{3,}|:{3,})\{([\w:-]+)\}\s*(.*)$")
+ADMONITIONS = {"note", "tip", "hint", "important", "warning", "caution", "attention", "danger", "error", "seealso", "admonition"}
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Shared cells
+
+
+def shared_cells():
+    return {path.stem: path.read_text().strip() for path in sorted(SHARED_DIR.glob("*.py"))}
+
+
+def sync_shared(text, shared=None):
+    """The .md text with every shared cell's body replaced by its source file."""
+    shared = shared_cells() if shared is None else shared
+
+    def replace(match):
+        head, body, tail = match.groups()
+        first = body.split("\n", 1)[0]
+        found = SHARED_TITLE.match(first)
+        if not found:
+            return match.group(0)
+        name = found.group(1)
+        if name not in shared:
+            raise SystemExit(f"a cell names book/_shared/{name}.py, which does not exist")
+        return head + shared[name] + tail
+
+    return CODE_CELL.sub(replace, text)
+
+
+def shared_name(source):
+    found = SHARED_TITLE.match(source.split("\n", 1)[0])
+    return found.group(1) if found else None
+
+
+# ---------------------------------------------------------------------------------------------------------
+# What the Markdown needs to know about the rest of the book
+
+
+def is_notebook(md):
+    text = md.read_text()
+    return text.startswith("---") and "format_name: myst" in text.split("\n---", 1)[0]
+
+
+def notebook_mds():
+    return sorted(md for md in BOOK.glob("*.md") if is_notebook(md))
+
+
+def site_url():
+    return CONFIG["html"]["baseurl"].rstrip("/")
+
+
+def page_url(page, anchor=""):
+    return f"{site_url()}/book/{page}.html" + (f"#{anchor}" if anchor else "")
+
+
+def page_title(page):
+    for line in (BOOK / f"{page}.md").read_text().splitlines():
+        if line.startswith("# "):
+            return line[2:].strip()
+    return page
+
+
+def labels():
+    """{label: (page, heading text)} for every `(label)=` target in the book."""
+    found = {}
+    for md in BOOK.glob("*.md"):
+        lines = md.read_text().splitlines()
+        for i, line in enumerate(lines):
+            target = re.fullmatch(r"\((\S+)\)=", line.strip())
+            if target:
+                heading = next((rest.lstrip("#").strip() for rest in lines[i + 1:] if rest.strip()), target.group(1))
+                found[target.group(1)] = (md.stem, heading)
+    return found
+
+
+def bib_fields(body):
+    """{field: value} of one BibTeX entry body, with nested braces kept inside the value."""
+    fields, i = {}, 0
+    for found in re.finditer(r"(\w+)\s*=\s*\{", body):
+        if found.start() < i:
+            continue
+        depth, j = 1, found.end()
+        while depth:
+            depth += {"{": 1, "}": -1}.get(body[j], 0)
+            j += 1
+        fields[found.group(1).lower()] = body[found.end():j - 1]
+        i = j
+    return fields
+
+
+ACCENTS = {"'": "\u0301", '"': "\u0308", "`": "\u0300", "^": "\u0302", "~": "\u0303", "c": "\u0327"}
+
+
+def latex_to_text(text):
+    """Author names from BibTeX: {\\'e} to é, {\\i} to ı, braces dropped."""
+    text = re.sub(r"\\i\b\s*", "ı", text)
+    text = re.sub(r"\\(['\"`^~c])\s*\{?([A-Za-zı])\}?",
+                  lambda m: unicodedata.normalize("NFC", m.group(2) + ACCENTS[m.group(1)]), text)
+    return re.sub(r"[{}\\]", "", text).strip()
+
+
+def bibliography():
+    """{key: (short author list, year)} from book/references.bib, as "(Author, year)" citations need."""
+    text = (BOOK / "references.bib").read_text()
+    entries = {}
+    for key, body in re.findall(r"@\w+\{([^,\s]+),(.*?)\n\}", text, re.S):
+        fields = bib_fields(body)
+        author = fields.get("author", key).strip()
+        if author.startswith("{") and author.endswith("}"):  # a corporate author: {The PyTorch authors}
+            surnames = [latex_to_text(author[1:-1])]
+        else:
+            names = [n.strip() for n in re.split(r"\s+and\s+", author)]
+            surnames = [latex_to_text(n.split(",")[0] if "," in n else n.split()[-1]) for n in names]
+        if len(surnames) > 2 or "others" in surnames:
+            authors = f"{surnames[0]} et al."
+        elif len(surnames) == 2:
+            authors = f"{surnames[0]} and {surnames[1]}"
+        else:
+            authors = surnames[0]
+        entries[key] = (authors, fields.get("year", "n.d."))
+    return entries
+
+
+def glossary_anchor(term):
+    # Sphinx's glossary ids: "term-" and the term with spaces as hyphens.
+    return "term-" + re.sub(r"\s+", "-", term.strip())
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Markdown: MyST to plain Jupyter Markdown
+
+
+class Converter:
+    def __init__(self, page):
+        self.page = page
+        self.labels = labels()
+        self.bib = bibliography()
+        self.exercises = {}  # label -> number, in this chapter
+
+    def role(self, match, glued_names):
+        name, content = match.group(1), match.group(2)
+        text, target = content, content
+        explicit = re.fullmatch(r"(.*?)\s*<([^<>]+)>", content, re.S)
+        if explicit:
+            text, target = explicit.group(1), explicit.group(2)
+        if name == "term":
+            return f"[{text}]({page_url('glossary', glossary_anchor(target))})"
+        if name == "doc":
+            page = target.removeprefix("/book/").removeprefix("book/")
+            return f"[{page_title(page) if not explicit else text}]({page_url(page)})"
+        if name == "ref":
+            if target not in self.labels:
+                raise ValueError(f"{self.page}: {{ref}} to an unknown label {target!r}")
+            page, heading = self.labels[target]
+            return f"[{text if explicit else heading}]({page_url(page, target)})"
+        if name in ("cite:p", "cite:t", "cite"):
+            cites = []
+            for key in (k.strip() for k in target.split(",")):
+                if key not in self.bib:
+                    raise ValueError(f"{self.page}: citation of an unknown key {key!r}")
+                authors, year = self.bib[key]
+                link = page_url("references")
+                cites.append(f"[{authors} ({year})]({link})" if name == "cite:t" else f"[{authors}, {year}]({link})")
+            return "; ".join(cites) if name == "cite:t" else "(" + "; ".join(cites) + ")"
+        if name in ("glue:text", "glue:md", "glue"):
+            key = content.split(":", 1)[0].strip()
+            glued_names.add(key)
+            return "{" + content.strip() + "}"
+        if name == "math":
+            return f"${content}$"
+        raise ValueError(f"{self.page}: the MyST role {{{name}}} has no plain-Markdown form in tools/notebooks.py")
+
+    def inline(self, text):
+        """Convert the roles of a block of text; return (text, names of glued values it shows)."""
+        glued = set()
+        return ROLE.sub(lambda m: self.role(m, glued), text), glued
+
+    def blocks(self, source):
+        """Split Markdown into events: ("text", lines) and ("fence", name, argument, option lines, body lines)."""
+        lines = source.split("\n")
+        events, text, i = [], [], 0
+        while i < len(lines):
+            opened = FENCE_OPEN.match(lines[i].strip())
+            if not opened:
+                target = re.fullmatch(r"\((\S+)\)=", lines[i].strip())
+                if not target and not lines[i].lstrip().startswith("% "):
+                    text.append(lines[i])
+                i += 1
+                continue
+            if text:
+                events.append(("text", text))
+                text = []
+            marker, name, argument = opened.groups()
+            body, i = [], i + 1
+            while i < len(lines) and lines[i].strip() != marker:
+                body.append(lines[i])
+                i += 1
+            i += 1
+            options = []
+            while body and re.match(r"^:[\w-]+:", body[0]):
+                options.append(body.pop(0))
+            events.append(("fence", name, argument.strip(), options, body))
+        if text:
+            events.append(("text", text))
+        return events
+
+
+def paragraphs(lines):
+    """Split Markdown lines into blocks separated by blank lines, keeping $$ math and code fences whole."""
+    blocks, current, inside = [], [], None
+    for line in lines:
+        stripped = line.strip()
+        if inside:
+            current.append(line)
+            if stripped.startswith(inside):
+                inside = None
+            continue
+        if stripped.startswith("$$") and not (len(stripped) > 2 and stripped.endswith("$$")):
+            inside = "$$"
+        elif stripped.startswith("```"):
+            inside = "```"
+        if not stripped and not inside:
+            if current:
+                blocks.append(current)
+            current = []
+        else:
+            current.append(line)
+    if current:
+        blocks.append(current)
+    return ["\n".join(block) for block in blocks]
+
+
+def python_string(text):
+    if "'''" not in text and not text.endswith(("'", "\\")):
+        return "r'''" + text + "'''"
+    return repr(text)
+
+
+def cell_id(kind, source, seen):
+    base = hashlib.sha1(f"{kind}\n{source}".encode()).hexdigest()[:12]
+    name, n = base, 1
+    while name in seen:
+        name, n = f"{base}-{n}", n + 1
+    seen.add(name)
+    return name
+
+
+def markdown_cell(source):
+    return {"cell_type": "markdown", "metadata": {}, "source": source}
+
+
+def folded_code_cell(title, source):
+    """A code cell that Colab shows as a form (title only) and JupyterLab with its input collapsed."""
+    return {"cell_type": "code", "metadata": {"cellView": "form", "jupyter": {"source_hidden": True}},
+            "source": f"# @title {title}\n{source}", "outputs": [], "execution_count": None}
+
+
+def code_cell(source, hidden=False):
+    metadata = {"jupyter": {"source_hidden": True}} if hidden else {}
+    return {"cell_type": "code", "metadata": metadata, "source": source, "outputs": [], "execution_count": None}
+
+
+def reader_cells(md, edition="reader"):
+    """The cells of the reader notebook (or, with edition="student", of the student edition) of one chapter."""
+    page = md.stem
+    convert = Converter(page)
+    notebook = jupytext.read(md)
+    cells = []
+    state = {"solution": None, "exercise_count": 0}
+    pending_text = []  # Markdown lines waiting to become a cell
+
+    def flush_text():
+        text = "\n".join(pending_text).strip("\n")
+        pending_text.clear()
+        if not text.strip():
+            return
+        if state["solution"] is not None:
+            if edition == "student":
+                return
+            number = state["solution"]
+            text = (f"<details>\n<summary>Solution to exercise {number}: why it works (click to open)</summary>\n\n"
+                    f"{text}\n\n</details>")
+        # Paragraphs that show measured values become folded cells that show them with this run's values.
+        plain = []
+        for block in paragraphs(text.split("\n")):
+            converted, glued = convert.inline(block)
+            if glued:
+                if plain:
+                    cells.append(markdown_cell("\n\n".join(plain)))
+                    plain = []
+                cells.append(folded_code_cell("A result measured in this run (run the cell to read it)",
+                                              f"show_prose({python_string(converted)})"))
+            else:
+                plain.append(converted)
+        if plain:
+            cells.append(markdown_cell("\n\n".join(plain)))
+
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            flush_text()
+            source = cell.source
+            if state["solution"] is not None:
+                if edition == "student":
+                    continue
+                title = f"Solution to exercise {state['solution']} (folded: open it after you have tried)"
+                cells.append(folded_code_cell(title, source))
+                continue
+            name = shared_name(source)
+            if name:
+                title, body = source.split("\n", 1)
+                cells.append(folded_code_cell(title.removeprefix("# @title "), body))
+                continue
+            tags = cell.metadata.get("tags", [])
+            cells.append(code_cell(source, hidden=any(t in tags for t in ("hide-input", "remove-input"))))
+            continue
+        if cell.cell_type != "markdown":
+            continue
+        flush_text()  # a Markdown cell of the source stays a cell of its own
+        for event in convert.blocks(cell.source):
+            if event[0] == "text":
+                pending_text.extend(event[1])
+                continue
+            _, name, argument, options, body = event
+            if name == "exercise-start":
+                flush_text()
+                state["exercise_count"] += 1
+                label = next((o.split(":", 2)[2].strip() for o in options if o.startswith(":label:")), "")
+                convert.exercises[label] = state["exercise_count"]
+                pending_text.extend([f"### Exercise {state['exercise_count']}", ""])
+            elif name == "exercise-end":
+                pass
+            elif name == "solution-start":
+                flush_text()
+                number = convert.exercises.get(argument, state["exercise_count"])
+                state["solution"] = number
+            elif name == "solution-end":
+                flush_text()
+                state["solution"] = None
+            elif name == "glue:md":
+                pending_text.extend(["{" + argument + "}", ""])
+            elif name in ADMONITIONS:
+                title = argument or name.capitalize()
+                quoted = [f"> **{title}.**", ">"] + [f"> {line}" if line else ">" for line in body]
+                pending_text.extend(quoted + [""])
+            elif name == "nb-exec-table":
+                pending_text.append(f"(The book's web page shows here a table of every chapter's execution time: "
+                                    f"[{page_title(page)}]({page_url(page)}).)")
+            else:
+                raise ValueError(f"{page}: the MyST directive {{{name}}} has no plain-Markdown form in tools/notebooks.py")
+        flush_text()
+    flush_text()
+    return cells
+
+
+def preamble(md, edition):
+    title = page_title(md.stem)
+    edition_line = ("This is the **student edition**: the exercises and their checks are here, the solutions are "
+                    "not. " if edition == "student" else "")
+    return markdown_cell(
+        f"*A chapter of [Jacobians, Hessians and more with torch.func]({site_url()}/), "
+        f"read on the web at [{title}]({page_url(md.stem)}).* {edition_line}"
+        "It runs top to bottom (**Run all**) in Colab, Binder or Jupyter with only `torch`, `numpy` and "
+        "`matplotlib`; it uses a GPU when there is one. Folded cells hold set-up code, solutions, and "
+        "paragraphs that show the numbers measured in your run."
+    )
+
+
+def build_notebook(md, edition="reader"):
+    cells = reader_cells(md, edition)
+    # the title stays first; the preamble follows it
+    first = cells[0]
+    if first["cell_type"] == "markdown" and first["source"].startswith("# "):
+        title, _, rest = first["source"].partition("\n")
+        cells[0:1] = [markdown_cell(title), preamble(md, edition)] + ([markdown_cell(rest.strip("\n"))] if rest.strip() else [])
+    else:
+        cells.insert(0, preamble(md, edition))
+    seen = set()
+    for cell in cells:
+        cell["id"] = cell_id(cell["cell_type"], cell["source"], seen)
+    return {
+        "cells": cells,
+        "metadata": {
+            "colab": {"provenance": [], "toc_visible": True},
+            "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"},
+            "language_info": {"name": "python"},
+        },
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+
+
+def dumps(notebook):
+    return json.dumps(notebook, indent=1, ensure_ascii=False) + "\n"
+
+
+# ---------------------------------------------------------------------------------------------------------
+
+
+def outputs(md):
+    """{path: text} of every file generated from one chapter."""
+    return {
+        md.with_suffix(".ipynb"): dumps(build_notebook(md, "reader")),
+        STUDENT_DIR / f"{md.stem}.ipynb": dumps(build_notebook(md, "student")),
+    }
+
+
+def stale(mds=None):
+    """Every generated file (or .md with an out-of-date shared cell) that differs from what this tool writes."""
+    shared = shared_cells()
+    found = []
+    for md in mds or notebook_mds():
+        if sync_shared(md.read_text(), shared) != md.read_text():
+            found.append(md)
+        for path, text in outputs(md).items():
+            if not path.exists() or path.read_text() != text:
+                found.append(path)
+    return found
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("chapters", nargs="*", type=Path, help="book/<chapter>.md files (default: every chapter)")
+    parser.add_argument("--check", action="store_true", help="write nothing; exit 1 listing the stale files")
+    args = parser.parse_args()
+    mds = [path.resolve() for path in args.chapters] or notebook_mds()
+    if args.check:
+        found = stale(mds)
+        for path in found:
+            print(f"stale: {path.relative_to(ROOT)}")
+        if found:
+            print("regenerate with: make notebooks")
+        return 1 if found else 0
+    shared = shared_cells()
+    STUDENT_DIR.mkdir(exist_ok=True)
+    for md in mds:
+        text = md.read_text()
+        synced = sync_shared(text, shared)
+        if synced != text:
+            md.write_text(synced)
+            print(f"updated shared cells in {md.relative_to(ROOT)}")
+        for path, generated in outputs(md).items():
+            if not path.exists() or path.read_text() != generated:
+                path.write_text(generated)
+                print(f"wrote {path.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
