@@ -1,6 +1,12 @@
 # make book  - set everything up, execute every notebook and build the site into _build/html
 # make test  - set everything up (browser and axe-core included) and run every test
-# make pair  - regenerate each book/*.ipynb from its book/*.md (the .md is the file people edit)
+# make notebooks - write what is generated from book/*.md: shared cells (book/_shared), the reader notebooks
+#                  book/*.ipynb (Colab, Binder, downloads) and the student editions student/*.ipynb
+# make linkcheck - check the external links of the site (needs a network: not part of make test)
+# make test-torch TORCH=2.6.0 - run every reader notebook and student edition as Colab would, on that torch
+#                  from PyPI, in a throw-away venv of about 5.5 GB under /tmp (not part of make test)
+# make grade NOTEBOOK=path - run a student's completed notebook and print a table: exercise, passed or not, hint
+# make pdf   - print the built site (make book first, done for you) to one PDF, _build/pdf/book.pdf
 # make clean - remove the build output (keeps .venv)
 
 SHELL := /bin/bash
@@ -9,7 +15,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: book test pair clean setup setup-test checker
+.PHONY: book test notebooks linkcheck test-torch grade pdf clean setup setup-test
 
 book: setup
 	$(BIN)/jupyter-book build -W -n --keep-going .
@@ -18,8 +24,43 @@ book: setup
 test: setup-test
 	$(BIN)/python -m pytest
 
-pair: setup
-	$(BIN)/python tools/pair.py
+notebooks: setup
+	$(BIN)/python tools/notebooks.py
+
+# Sphinx's linkcheck over the built pages. It needs a network, so it is not part of `make test`.
+linkcheck: setup
+	$(BIN)/jupyter-book build --builder linkcheck .
+
+# Compatibility run on another torch, e.g. `make test-torch TORCH=2.6.0` (the minimum the README states) or
+# the newest release. It is not part of `make test`: the venv is throw-away and large. It lives outside the
+# repo, at /tmp/torch-venvs/$(TORCH), is reused by the next run with the same TORCH, and is deleted by hand
+# (rm -rf /tmp/torch-venvs). PyPI's Linux torch wheels are CUDA builds that pull in the nvidia-* wheels:
+# about 5.5 GB per venv and a few minutes to install, though the notebooks run on the CPU. The venv gets
+# exactly torch==$(TORCH) plus what a Colab runtime has besides it (numpy, matplotlib, ipykernel) and
+# what tools/run_like_colab.py needs (nbclient, nbformat); none of the build's packages.
+# PIP_CONFIG_FILE=/dev/null makes that venv's pip ignore the pip configuration files of this machine,
+# which cap torch (through a constraints file) below the newest release on PyPI; it is set for this
+# venv's pip only, never for the project's .venv, which needs that configuration.
+TORCH_VENV := /tmp/torch-venvs/$(TORCH)
+test-torch:
+	@[ -n "$(TORCH)" ] || { echo "Say which torch, e.g. make test-torch TORCH=2.6.0"; exit 2; }
+	@$(PYTHON) -c 'import ensurepip, venv' 2>/dev/null || { $(SUDO) apt-get update && $(SUDO) apt-get install -y python3-venv; }
+	@[ -x $(TORCH_VENV)/bin/python ] || $(PYTHON) -m venv $(TORCH_VENV)
+	PIP_CONFIG_FILE=/dev/null $(TORCH_VENV)/bin/python -m pip install --quiet \
+		"torch==$(TORCH)" numpy matplotlib ipykernel nbclient nbformat
+	$(TORCH_VENV)/bin/python -c 'import torch; print("torch", torch.__version__, "from", torch.__file__)'
+	$(TORCH_VENV)/bin/python tools/run_like_colab.py --jobs 2 book/*.ipynb student/*.ipynb
+
+# Grade one notebook: it runs in a fresh kernel from an empty folder, errors allowed (see tools/grade.py;
+# add --json for machines: $(BIN)/python tools/grade.py --json path).
+grade: setup
+	@[ -n "$(NOTEBOOK)" ] || { echo "Say which notebook, e.g. make grade NOTEBOOK=homework/jacobians_by_loop.ipynb"; exit 2; }
+	$(BIN)/python tools/grade.py "$(NOTEBOOK)"
+
+# The printable book: Chromium (Debian's, through Playwright from requirements-test.txt) prints every page
+# of _toc.yml from the built site, offline; pypdf merges them with one bookmark per chapter.
+pdf: book $(VENV)/.installed-test /usr/bin/chromium
+	$(BIN)/python tools/make_pdf.py _build/html _build/pdf/book.pdf
 
 clean:
 	rm -rf _build
@@ -50,7 +91,3 @@ node_modules/.installed: package.json package-lock.json
 /usr/bin/chromium:
 	$(SUDO) apt-get update
 	$(SUDO) apt-get install -y chromium
-
-# After editing tests/snippets/check_answer.py: paste it into every chapter and re-pair.
-checker: setup
-	$(BIN)/python tools/sync_check_answer.py

@@ -53,10 +53,11 @@ def code_cells(path):
     return [cell.source for cell in jupytext.read(path).cells if cell.cell_type == "code"]
 
 
-def run(command, **kwargs):
-    """Run a command from the repo root with the venv's tools first on PATH; return the CompletedProcess."""
-    env = dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}")
-    return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, **kwargs)
+def run(command, cwd=ROOT, extra_env=None, **kwargs):
+    """Run a command (from the repo root unless told) with the venv's tools first on PATH and any extra
+    environment variables; return the CompletedProcess."""
+    env = dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}", **(extra_env or {}))
+    return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, **kwargs)
 
 
 @pytest.fixture(scope="session")

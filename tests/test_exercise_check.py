@@ -1,4 +1,4 @@
-"""The exercise checker every chapter carries (tests/snippets/check_answer.py): a wrong answer gets a readable
+"""The exercise checker every chapter carries (the shared cell book/_shared/checker.py): a wrong answer gets a readable
 hint saying what was expected and what came back, never a traceback; a right answer gets a confirmation."""
 
 import pytest
@@ -7,7 +7,7 @@ import torch
 from conftest import ROOT
 
 NAMESPACE = {"torch": torch}
-exec((ROOT / "tests" / "snippets" / "check_answer.py").read_text(), NAMESPACE)
+exec((ROOT / "book" / "_shared" / "checker.py").read_text(), NAMESPACE)
 check_answer = NAMESPACE["check_answer"]
 
 

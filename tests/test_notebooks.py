@@ -1,41 +1,110 @@
-"""nbval executes every paired notebook; each chapter in _toc.yml must have been executed, every cell passing."""
+"""nbval executes every reader notebook (book/<chapter>.ipynb, what Colab, Binder and the download button
+open) as a reader in Colab would run it: "Run all" in a fresh kernel, each notebook copied alone into an
+empty folder, every cell tag removed (Colab and Jupyter ignore tags such as raises-exception), and with
+myst_nb, jupytext and sphinx unimportable. Each chapter of _toc.yml must have been executed with every
+cell passing, and what the reader sees must be readable: no MyST syntax in the Markdown cells, no object
+repr such as `<IPython.core.display.Markdown object>` in an output."""
 
+import json
+import os
+import sys
 import xml.etree.ElementTree as ET
 
 import pytest
 
 from conftest import BIN, ROOT, run, toc_notebooks
 
+sys.path.insert(0, str(ROOT / "tools"))
+import nbformat  # noqa: E402
+from run_like_colab import BLOCKED, MYST_ROLE, OBJECT_REPR, blocker_folder, markdown_problems, output_text  # noqa: E402
+
 
 @pytest.fixture(scope="session")
 def nbval_results(tmp_path_factory):
-    """Run nbval (--nbval-lax: the asserts inside the notebooks carry the checks) over every book/*.ipynb,
-    two notebooks at a time, and return {notebook path: [(cell id, failure text or None)]}."""
-    report = tmp_path_factory.mktemp("nbval") / "junit.xml"
-    notebooks = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "book").glob("*.ipynb"))
+    """Run nbval (--nbval-lax: the asserts inside the notebooks carry the checks) over copies of every
+    book/*.ipynb, two notebooks at a time. Returns ({notebook: [(cell, failure text or None)]},
+    {notebook: [outputs of each executed code cell]}, the CompletedProcess)."""
+    work = tmp_path_factory.mktemp("nbval")
+    outputs_dir = work / "outputs"
+    outputs_dir.mkdir()
+    copies = []
+    for notebook_path in sorted((ROOT / "book").glob("*.ipynb")):
+        notebook = nbformat.read(notebook_path, as_version=4)
+        for cell in notebook.cells:
+            cell.metadata.pop("tags", None)
+        folder = work / notebook_path.stem  # alone in an empty folder: nothing of this repository beside it
+        folder.mkdir()
+        nbformat.write(notebook, folder / notebook_path.name)
+        copies.append(str(folder / notebook_path.name))
+    report = work / "junit.xml"
+    env = {
+        # the kernel inherits this: no build tools, no user-level kernelspec pointing elsewhere
+        "PYTHONPATH": os.pathsep.join([str(blocker_folder()), str(ROOT / "tests")]),
+        "JUPYTER_DATA_DIR": str(tmp_path_factory.mktemp("jupyter-data")),
+        "NBVAL_OUTPUTS_DIR": str(outputs_dir),
+    }
     result = run(
-        [str(BIN / "python"), "-m", "pytest", "--nbval-lax", "-p", "no:cacheprovider", "-q",
-         "-n", "2", "--dist", "loadfile", f"--junitxml={report}", "-o", "junit_family=xunit1", *notebooks]
+        [str(BIN / "python"), "-m", "pytest", "--nbval-lax", "-p", "no:cacheprovider", "-p", "nbval_outputs",
+         "-q", "-n", "2", "--dist", "loadfile", f"--junitxml={report}", "-o", "junit_family=xunit1",
+         "--rootdir", str(work), *copies],
+        cwd=work, extra_env=env,
     )
     results = {}
-    for case in ET.parse(report).getroot().iter("testcase"):
-        notebook = case.get("file") or case.get("classname", "").replace(".", "/")
-        failure = case.find("failure")
-        if failure is None:
-            failure = case.find("error")
-        text = None if failure is None else (failure.get("message", "") + "\n" + (failure.text or ""))
-        results.setdefault(notebook, []).append((case.get("name"), text))
-    return results, result
+    if report.exists():
+        for case in ET.parse(report).getroot().iter("testcase"):
+            notebook = os.path.basename(case.get("file") or case.get("classname", "").replace(".", "/"))
+            failure = case.find("failure")
+            if failure is None:
+                failure = case.find("error")
+            text = None if failure is None else (failure.get("message", "") + "\n" + (failure.text or ""))
+            results.setdefault(notebook, []).append((case.get("name"), text))
+    outputs = {path.stem: [json.loads(line) for line in path.read_text().splitlines()] for path in outputs_dir.glob("*.jsonl")}
+    return results, outputs, result
 
 
 @pytest.mark.parametrize("chapter", toc_notebooks())
-def test_chapter_executes(chapter, nbval_results):
-    results, process = nbval_results
-    notebook = f"{chapter}.ipynb"
-    cells = results.get(notebook)
+def test_chapter_runs_like_colab(chapter, nbval_results):
+    results, _, process = nbval_results
+    name = f"{chapter.rsplit('/', 1)[-1]}.ipynb"
+    cells = results.get(name)
     assert cells, (
-        f"{notebook} (listed in _toc.yml) was not executed by nbval. nbval saw: {sorted(results)}\n"
-        + process.stdout[-2000:]
+        f"{chapter}.ipynb (listed in _toc.yml) was not executed by nbval. nbval saw: {sorted(results)}\n"
+        + process.stdout[-2000:] + process.stderr[-2000:]
     )
     failures = [(cell, text) for cell, text in cells if text is not None]
-    assert not failures, f"{notebook}: {failures[0][0]} failed:\n{failures[0][1][-3000:]}"
+    assert not failures, f"{chapter}.ipynb: {failures[0][0]} failed when run like Colab:\n{failures[0][1][-3000:]}"
+
+
+@pytest.mark.parametrize("chapter", toc_notebooks())
+def test_reader_sees_values_not_reprs(chapter, nbval_results):
+    _, outputs, _ = nbval_results
+    stem = chapter.rsplit("/", 1)[-1]
+    assert stem in outputs, f"no outputs were recorded for {stem}.ipynb"
+    problems = []
+    for record in outputs[stem]:
+        for text in output_text({"outputs": record["outputs"]}):
+            if OBJECT_REPR.search(text):
+                problems.append(f"{record['cell']}: {OBJECT_REPR.search(text).group(0)}")
+            if MYST_ROLE.search(text):
+                problems.append(f"{record['cell']}: MyST syntax {MYST_ROLE.search(text).group(0)!r}")
+    silent = [r["cell"] for r in outputs[stem] if "show_prose(" in r["source"] and not r["outputs"]]
+    problems += [f"{cell}: a measured paragraph that showed nothing" for cell in silent]
+    assert not problems, f"{stem}.ipynb shows the reader something unreadable: {problems}"
+
+
+def generated_notebooks():
+    return sorted((ROOT / "book").glob("*.ipynb")) + sorted((ROOT / "student").glob("*.ipynb"))
+
+
+@pytest.mark.parametrize("path", generated_notebooks(), ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_no_myst_syntax_for_jupyter_readers(path):
+    problems = markdown_problems(nbformat.read(path, as_version=4))
+    assert not problems, f"{path.relative_to(ROOT)}: Jupyter and Colab would show this raw:\n" + "\n".join(problems)
+
+
+def test_blocked_modules_cannot_be_imported():
+    """The Colab-like run is only honest if the build tools really are unimportable in its kernel."""
+    folder = blocker_folder()
+    for module in BLOCKED:
+        result = run([str(BIN / "python"), "-c", f"import {module}"], extra_env={"PYTHONPATH": str(folder)})
+        assert result.returncode != 0 and "as in Colab" in result.stderr, f"{module} was importable: {result.stderr}"

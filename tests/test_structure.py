@@ -13,7 +13,7 @@ from conftest import ROOT, book_notebook_mds, code_cells, is_notebook, toc_files
 
 # What a fresh Colab runtime has that the book may use, besides the standard library.
 ALLOWED_THIRD_PARTY = {"torch", "numpy", "matplotlib", "IPython", "myst_nb"}
-SNIPPET = (ROOT / "tests" / "snippets" / "check_answer.py").read_text().strip()
+SHARED = {path.stem: path.read_text().strip() for path in (ROOT / "book" / "_shared").glob("*.py")}
 
 
 def test_toc_entries_exist():
@@ -85,15 +85,16 @@ def test_notebook_reads_no_file_from_repo(md):
 
 @pytest.mark.parametrize("md", book_notebook_mds(), ids=lambda p: p.name)
 def test_exercise_checker_is_the_shared_one(md):
-    """Every chapter with exercises carries the same check_answer cell, so wrong answers read the same everywhere."""
+    """Every chapter with exercises carries the shared check_answer cell (book/_shared/checker.py) before the
+    first exercise, so wrong answers read the same everywhere; no chapter defines its own."""
     text = md.read_text()
     if "{exercise-start}" not in text:
         pytest.skip("no exercises in this page")
     notebook = jupytext.read(md)
     checker_cells = [c for c in notebook.cells if c.cell_type == "code" and "def check_answer(" in c.source]
     assert len(checker_cells) == 1, f"{md.name}: expected one check_answer cell, found {len(checker_cells)}"
-    assert checker_cells[0].source.strip() == SNIPPET, (
-        f"{md.name}: the check_answer cell differs from tests/snippets/check_answer.py; copy the file into the cell"
+    assert checker_cells[0].source.strip() == SHARED["checker"], (
+        f"{md.name}: the check_answer cell is not the shared cell book/_shared/checker.py; run make notebooks"
     )
     assert "hide-input" in checker_cells[0].metadata.get("tags", []), f"{md.name}: tag the check_answer cell hide-input"
     first_exercise = text.index("{exercise-start}")

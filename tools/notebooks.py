@@ -92,7 +92,9 @@ def page_url(page, anchor=""):
 
 
 def page_title(page):
-    for line in (BOOK / f"{page}.md").read_text().splitlines():
+    """The first heading of book/<page>.md (or of the .md file given as a path)."""
+    path = page if isinstance(page, Path) else BOOK / f"{page}.md"
+    for line in path.read_text().splitlines():
         if line.startswith("# "):
             return line[2:].strip()
     return page
@@ -302,7 +304,7 @@ def reader_cells(md, edition="reader"):
     """The cells of the reader notebook (or, with edition="student", of the student edition) of one chapter."""
     page = md.stem
     convert = Converter(page)
-    notebook = jupytext.read(md)
+    notebook = jupytext.reads(sync_shared(md.read_text()), fmt="md:myst")
     cells = []
     state = {"solution": None, "exercise_count": 0}
     pending_text = []  # Markdown lines waiting to become a cell
@@ -391,7 +393,7 @@ def reader_cells(md, edition="reader"):
 
 
 def preamble(md, edition):
-    title = page_title(md.stem)
+    title = page_title(md)
     edition_line = ("This is the **student edition**: the exercises and their checks are here, the solutions are "
                     "not. " if edition == "student" else "")
     return markdown_cell(
