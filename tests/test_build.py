@@ -48,7 +48,9 @@ def test_launch_buttons_open_the_paired_notebook(chapter, clean_build):
     for link in binder:
         prefix = f"https://mybinder.org/v2/gh/{repo}/{branch}?urlpath="
         assert link.startswith(prefix), f"Binder link {link} does not point at {prefix}"
-        path = unquote(link.removeprefix(prefix)).removeprefix("tree/")
+        path = unquote(link.removeprefix(prefix))
+        assert path.startswith("lab/tree/"), f"Binder link {link} does not open JupyterLab (launch_buttons.notebook_interface)"
+        path = path.removeprefix("lab/tree/")
         assert path.endswith(".ipynb") and (ROOT / path).is_file(), f"Binder link {link}: {path} is not a notebook in this repo"
 
 
