@@ -1,6 +1,7 @@
 """A clean build of the whole book (--all, fresh output directory, -W -n --keep-going) succeeds with no warning,
 and the launch buttons of every notebook page open a notebook that exists in this repository."""
 
+import json
 import re
 from urllib.parse import unquote
 
@@ -81,3 +82,23 @@ def test_math_is_served_locally(clean_build):
     assert not remote, f"pages load scripts from the network: {remote}"
     assert any("mathjax/tex-mml-chtml.js" in s for s in scripts), f"local MathJax not loaded; scripts: {scripts}"
     assert (html / "_static" / "mathjax" / "LICENSE").exists(), "MathJax's licence must ship beside it"
+
+
+@pytest.mark.parametrize("chapter", toc_notebooks())
+def test_reader_notebook_links_reach_built_pages(chapter, clean_build):
+    """The reader notebook's links to the site (cross-references, glossary terms, citations) name pages and
+    anchors that the build made: a glossary term or a section label that moves breaks them."""
+    _, html = clean_build
+    base = CONFIG["html"]["baseurl"].rstrip("/") + "/"
+    notebook = json.loads((ROOT / f"{chapter}.ipynb").read_text())
+    text = "\n".join(cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"]) for cell in notebook["cells"])
+    links = set(re.findall(re.escape(base) + r"([^)\s#'\"]*)(?:#([^)\s'\"]+))?", text))
+    assert links, f"{chapter}.ipynb links nowhere on the site"
+    broken = []
+    for page, anchor in sorted(links):
+        target = html / (page or "index.html")
+        if not target.is_file():
+            broken.append(f"{page} (no such page)")
+        elif anchor and f'id="{anchor}"' not in target.read_text():
+            broken.append(f"{page}#{anchor} (no such anchor)")
+    assert not broken, f"{chapter}.ipynb links to the site that lead nowhere: {broken}"
