@@ -4,31 +4,12 @@ MathJax, loads every image, makes no failed or off-site request and logs no cons
 carry launch buttons; every page passes an axe-core accessibility audit; the offline search finds chapters."""
 
 import re
-from pathlib import Path
 
 import pytest
 
 from conftest import ROOT, toc_files, toc_notebooks
 
-CHROMIUM = Path("/usr/bin/chromium")
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-# The flags keep Chromium from phoning home (there is no network here, and no request may leave the machine).
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.fail("Debian's chromium is missing: `make test` installs it (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="session")
