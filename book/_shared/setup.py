@@ -2,10 +2,10 @@
 import math
 import re
 
+import IPython.display
 import matplotlib.pyplot as plt
 import torch
 import torch.utils.benchmark as benchmark
-import IPython.display
 from IPython.display import Markdown, display
 
 MIN_TORCH = (2, 6)  # the oldest torch these notebooks are tested with (README, make test-torch)
@@ -33,8 +33,8 @@ def glue(name, value, display=True):
     GLUED[name] = value
     if myst_glue is not None:
         myst_glue(name, value, display=display)
-    elif display:
-        IPython.display.display(value)
+    elif display:  # a word prints as a word, a Markdown table as a table, a figure as a figure
+        print(value) if isinstance(value, (str, int, float)) else IPython.display.display(value)
 
 
 def show_prose(text):
