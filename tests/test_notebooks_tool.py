@@ -148,7 +148,9 @@ def test_admonition_and_shared_cell(chapter):
     cells = notebooks.reader_cells(chapter)
     assert "> **Note.**\n>\n> Remember this." in sources(cells, "markdown")
     setup = next(c for c in cells if c["cell_type"] == "code")
-    assert setup["source"] == notebooks.shared_cells()["setup"]
+    title, body = notebooks.shared_cells()["setup"].split("\n", 1)
+    assert setup["source"] == "# @title Setup: imports, device, one thread, the torch check, glue\n" + body
+    assert title.startswith("# @title Setup: imports, device, one thread, the torch check, glue (shared cell;")
     assert setup["metadata"]["cellView"] == "form"
 
 

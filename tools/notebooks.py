@@ -348,7 +348,9 @@ def reader_cells(md, edition="reader"):
             name = shared_name(source)
             if name:
                 title, body = source.split("\n", 1)
-                cells.append(folded_code_cell(title.removeprefix("# @title "), body))
+                # the reader sees what the cell is; the note for maintainers stays in the .md
+                title = re.sub(r"\s*\(shared cell;.*\)\s*$", "", title.removeprefix("# @title "))
+                cells.append(folded_code_cell(title, body))
                 continue
             tags = cell.metadata.get("tags", [])
             cells.append(code_cell(source, hidden=any(t in tags for t in ("hide-input", "remove-input"))))
