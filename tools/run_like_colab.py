@@ -27,7 +27,7 @@ from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
-from nbclient.exceptions import CellExecutionError
+from nbclient.exceptions import CellExecutionError, CellTimeoutError
 
 MYST_ROLE = re.compile(r"\{[a-z][\w:-]*\}`")
 MYST_FENCE = re.compile(r"^\s*(?:```+|:::+)\s*\{[a-z][\w:-]*\}", re.M)
@@ -83,7 +83,7 @@ def run(path, timeout):
     start = time.perf_counter()  # the wall time of a whole notebook run, not a benchmark
     try:
         client.execute()
-    except CellExecutionError as error:
+    except (CellExecutionError, CellTimeoutError) as error:
         failing = next((i for i, c in enumerate(notebook.cells) if c.cell_type == "code" and any(
             o.get("output_type") == "error" for o in c.get("outputs", []))), "?")
         problems.append(f"code cell at index {failing} raised:\n{str(error)[-2500:]}")
