@@ -57,6 +57,7 @@ def test_values_within_tolerance_pass(capsys):
     [
         (2.5, 2.0, "✗ n: expected 2, got 2.5 (tolerance atol=1e-05, rtol=0.0001)"),
         ("2", 2.0, "✗ n: expected a number close to 2, got str '2'"),
+        (3, 4, "✗ n: expected 4, got 3"),
         ("jacfwd", "jacrev", "✗ n: expected 'jacrev', got str 'jacfwd'"),
         ((3, 4), (4, 3), "✗ n: expected (4, 3), got tuple (3, 4)"),
         (torch.Size([3, 4]), (4, 3), "✗ n: expected (4, 3), got Size (3, 4)"),

@@ -54,7 +54,10 @@ def check_answer(name, got, expected, atol=1e-5, rtol=1e-4, hint=""):
     else:
         if not isinstance(got, (int, float)) or isinstance(got, bool):
             return fail(f"expected a number close to {expected:.6g}, got {describe(got)}")
-        if abs(got - expected) > atol + rtol * abs(expected):
+        if type(expected) is int and type(got) is int:  # a count: exact, and no tolerance in the message
+            if got != expected:
+                return fail(f"expected {expected}, got {got}")
+        elif abs(got - expected) > atol + rtol * abs(expected):
             return fail(f"expected {expected:.6g}, got {got:.6g} (tolerance atol={atol:g}, rtol={rtol:g})")
     print(f"✓ {name}: correct")
     return True

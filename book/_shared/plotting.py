@@ -10,8 +10,9 @@ def label_log_axis_plainly(axis):
     """Label a log axis with plain numbers (0.5, 2, 30) at 1, 2 and 5 times the powers of ten."""
 
     def label(value, _):
-        mantissa = round(value / 10 ** math.floor(math.log10(value)))
-        return f"{value:g}" if mantissa in (1, 2, 5) else ""
+        mantissa = value / 10 ** math.floor(math.log10(value))
+        # only exact 1, 2 and 5 (not 1.25, which rounds to 1)
+        return f"{value:g}" if any(math.isclose(mantissa, m, rel_tol=1e-9) for m in (1, 2, 5)) else ""
 
     axis.set_major_formatter(FuncFormatter(label))
     axis.set_minor_formatter(FuncFormatter(label))
