@@ -56,19 +56,23 @@ def is_trivial(line):
 
 
 def check_calls(source):
-    """The source text of every check_answer(...) call statement in a cell (without `assert`)."""
+    """The source text of every check call in a cell (without `assert`): `check_answer(...)`, or a chapter's
+    own checking function whose name starts with `check` (defined in a hidden cell before the exercise)."""
     calls = []
     for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "check_answer":
+        if isinstance(node, ast.Call) and getattr(node.func, "id", "").startswith("check"):
             calls.append(ast.get_source_segment(source, node))
     return calls
 
 
 def check_name_and_hint(source):
-    """(name, hint) of the first check_answer call of a cell, read from its literal arguments."""
+    """(name, hint, items) of the first check_answer call of a cell, read from its literal arguments; items
+    is the number of entries of an `expected` written as a tuple literal (checked one by one, each printing
+    its own line `name[i]: ...`), or None."""
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "check_answer":
             name = ast.literal_eval(node.args[0])
             hint = next((ast.literal_eval(k.value) for k in node.keywords if k.arg == "hint"), "")
-            return name, hint
+            expected = node.args[2] if len(node.args) > 2 else None
+            return name, hint, len(expected.elts) if isinstance(expected, ast.Tuple) else None
     raise ValueError(f"no check_answer call in:\n{source}")

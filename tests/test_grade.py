@@ -1,7 +1,8 @@
 """tools/grade.py grades a student's completed notebook. Three notebooks are built from a real student edition
 (student/jacobians_by_loop.ipynb): one whose exercise cells hold the solutions of book/jacobians_by_loop.md (all
 pass), one with wrong answers (each fails with its check's hint), and one where an early cell and the first
-exercise raise (the later exercises are still graded). The tables are compared whole."""
+exercise raise (the later exercises are still graded). The tables are compared whole, with the rows expected
+from the chapter's own check calls (their names, hints and the shape of what they compare)."""
 
 import ast
 import concurrent.futures
@@ -83,11 +84,13 @@ def expected_rows(kinds):
     exercises, _ = chapter_exercises(ROOT / "book" / f"{CHAPTER}.md")
     rows = []
     for number, (exercise, kind) in enumerate(zip(exercises, kinds, strict=True), start=1):
-        name, hint = check_name_and_hint(next(s for s in exercise.code if "check_answer(" in s))
+        name, hint, items = check_name_and_hint(next(s for s in exercise.code if "check_answer(" in s))
+        # an expected tuple (the answer, then counts of how it was computed) prints one line per item
+        names = [name] if items is None else [f"{name}[{i}]" for i in range(items)]
         if kind == "right":
-            rows.append((number, True, f"{name}: correct"))
-        elif kind == "wrong":
-            message = f"{name}: expected dtype torch.float32, got dtype torch.float64"
+            rows.append((number, True, "; ".join(f"{n}: correct" for n in names)))
+        elif kind == "wrong":  # the answer (item 0) has the wrong dtype; the counts are still right
+            message = f"{names[0]}: expected dtype torch.float32, got dtype torch.float64"
             rows.append((number, False, message + (f" Hint: {hint}" if hint else "")))
         else:
             rows.append((number, False, "raised ZeroDivisionError: division by zero"))

@@ -1,0 +1,141 @@
+"""The student editions (student/<chapter>.ipynb, written by tools/notebooks.py): one per chapter, holding every
+exercise with its check call and no line of any solution's code, and running top to bottom as a student in
+Colab would run it unanswered (tools/run_like_colab.py: fresh kernel, empty folder, tags stripped, build
+tools unimportable), with every exercise printing its checker's ✗ line and none a ✓."""
+
+import concurrent.futures
+import os
+import re
+import sys
+import tempfile
+import threading
+
+import nbformat
+import pytest
+from chapter_exercises import chapter_exercises, check_calls, is_trivial
+
+from conftest import CONFIG, ROOT, toc_notebooks
+
+sys.path.insert(0, str(ROOT / "tools"))
+import grade  # noqa: E402
+import run_like_colab  # noqa: E402
+
+CHAPTERS = [entry.rsplit("/", 1)[-1] for entry in toc_notebooks()]
+TIMEOUT = 300  # seconds a single cell may take
+
+
+def student_path(chapter):
+    return ROOT / "student" / f"{chapter}.ipynb"
+
+
+def lines_of(notebook):
+    return {line.strip() for cell in notebook.cells for line in cell.source.split("\n")}
+
+
+_executed = threading.local()
+
+
+class RecordingClient(run_like_colab.NotebookClient):
+    """run_like_colab.run() executes a copy it does not return: keep it, per thread, to read its outputs."""
+
+    def __init__(self, notebook, *args, **kwargs):
+        super().__init__(notebook, *args, **kwargs)
+        _executed.notebook = notebook
+
+
+@pytest.fixture(scope="session")
+def student_runs():
+    """{chapter: (seconds, problems, executed notebook)} for every student edition that exists, run like Colab,
+    two at a time (about two minutes of CPU for the whole book)."""
+    chapters = [c for c in CHAPTERS if student_path(c).exists()]
+
+    def run_one(chapter):
+        _executed.notebook = None
+        try:
+            seconds, problems = run_like_colab.run(student_path(chapter), TIMEOUT)
+        except Exception as error:  # a dead kernel fails this notebook, not the whole fixture
+            seconds, problems = 0.0, [f"the run itself failed: {type(error).__name__}: {error}"]
+        return seconds, problems, _executed.notebook
+
+    # What run_like_colab's main() does for its kernels: block the build tools, hide user kernelspecs. Set
+    # only while these notebooks start, so nothing else in the session sees it.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(run_like_colab, "NotebookClient", RecordingClient)
+        patch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(run_like_colab.blocker_folder()),
+                                                                  os.environ.get("PYTHONPATH")])))
+        patch.setenv("JUPYTER_DATA_DIR", tempfile.mkdtemp(prefix="jupyter-data-"))
+        with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+            return dict(zip(chapters, pool.map(run_one, chapters), strict=True))
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_student_edition_exists(chapter):
+    assert student_path(chapter).exists(), f"student/{chapter}.ipynb is missing: run `make notebooks`"
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_no_solution_code(chapter):
+    """No line of a solution's code cells is in the student edition, except lines the chapter also shows
+    outside its solutions (an import, `y = predict(weight, bias, x)`), which give nothing away."""
+    if not student_path(chapter).exists():
+        pytest.skip("no student edition (test_student_edition_exists fails)")
+    exercises, outside = chapter_exercises(ROOT / "book" / f"{chapter}.md")
+    shown = {line.strip() for source in outside for line in source.split("\n")}
+    student = lines_of(nbformat.read(student_path(chapter), as_version=4))
+    leaked = sorted({
+        (exercise.label, line.strip())
+        for exercise in exercises for source in exercise.solution for line in source.split("\n")
+        if not is_trivial(line) and line.strip() not in shown and line.strip() in student
+    })
+    assert not leaked, f"student/{chapter}.ipynb shows solution code: {leaked}"
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_every_exercise_and_check_is_kept(chapter):
+    if not student_path(chapter).exists():
+        pytest.skip("no student edition (test_student_edition_exists fails)")
+    exercises, _ = chapter_exercises(ROOT / "book" / f"{chapter}.md")
+    notebook = nbformat.read(student_path(chapter), as_version=4)
+    code = "\n".join(cell.source for cell in notebook.cells if cell.cell_type == "code")
+    assert len(grade.exercises(notebook)) == len(exercises), (
+        f"student/{chapter}.ipynb has {len(grade.exercises(notebook))} '### Exercise N' sections; "
+        f"book/{chapter}.md has {len(exercises)} exercises")
+    for exercise in exercises:
+        calls = [call for source in exercise.code for call in check_calls(source)]
+        assert calls, f"{exercise.label}: its exercise cell has no check call (check_answer or check_...)"
+        missing = [call for call in calls if call not in code]
+        assert not missing, f"{exercise.label}: the student edition lost its check call(s): {missing}"
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_student_edition_runs_and_every_exercise_shows_its_hint(chapter, student_runs):
+    if chapter not in student_runs:
+        pytest.skip("no student edition (test_student_edition_exists fails)")
+    seconds, problems, notebook = student_runs[chapter]
+    assert not problems, f"student/{chapter}.ipynb, run like Colab ({seconds:.0f} s):\n" + "\n".join(problems)
+    results = grade.grade_cells(notebook)
+    exercises, _ = chapter_exercises(ROOT / "book" / f"{chapter}.md")
+    assert len(results) == len(exercises), f"student/{chapter}.ipynb: {len(results)} exercises, not {len(exercises)}"
+    for result in results:
+        where = f"student/{chapter}.ipynb, exercise {result['exercise']}"
+        assert result["error"] is None, f"{where} raised: {result['message']}"
+        assert result["checks"], f"{where} printed no checker line"
+        assert all(not check["passed"] for check in result["checks"]), (
+            f"{where} passes unanswered: {result['checks']}")
+
+
+def test_instructor_guide_links_every_student_edition():
+    """The instructor guide hands out a Colab link to the student edition of every chapter with exercises,
+    built from _config.yml's repository, and each link names a student edition that exists."""
+    guide = (ROOT / "book" / "instructor_guide.md").read_text()
+    repository = CONFIG["repository"]["url"].removeprefix("https://github.com/").rstrip("/")
+    prefix = f"https://colab.research.google.com/github/{repository}/blob/{CONFIG['repository']['branch']}/"
+    links = re.findall(r"https://colab\.research\.google\.com/github/[^\s)>\]]+", guide)
+    wrong = [link for link in links if not link.startswith(prefix)]
+    assert not wrong, f"Colab links that do not follow _config.yml's repository ({prefix}): {wrong}"
+    named = {link.removeprefix(prefix) for link in links}
+    missing_files = sorted(path for path in named if not (ROOT / path).exists())
+    assert not missing_files, f"the guide links student editions that do not exist: {missing_files}"
+    with_exercises = [c for c in CHAPTERS if chapter_exercises(ROOT / "book" / f"{c}.md")[0]]
+    unlinked = [c for c in with_exercises if f"student/{c}.ipynb" not in named]
+    assert not unlinked, f"chapters with exercises whose student edition the guide does not link: {unlinked}"
