@@ -161,9 +161,19 @@ def bibliography():
     return entries
 
 
+def glossary_terms():
+    """The terms of book/glossary.md as written there (a {term} role matches them in any case)."""
+    text = (BOOK / "glossary.md").read_text()
+    block = text.split(":::{glossary}", 1)[1].split(":::", 1)[0]
+    return [line.strip() for line in block.splitlines() if line.strip() and not line.startswith((" ", "\t"))]
+
+
 def glossary_anchor(term):
-    # Sphinx's glossary ids: "term-" and the term with spaces as hyphens.
-    return "term-" + re.sub(r"\s+", "-", term.strip())
+    """Sphinx's id for a glossary entry: "term-" and the term as the glossary spells it, spaces as hyphens."""
+    spelled = {t.lower(): t for t in glossary_terms()}.get(term.strip().lower())
+    if spelled is None:
+        raise ValueError(f"{{term}} of a word the glossary does not define: {term!r}")
+    return "term-" + re.sub(r"\s+", "-", spelled)
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -9,9 +9,11 @@ import torch.utils.benchmark as benchmark
 from IPython.display import Markdown, display
 
 MIN_TORCH = (2, 6)  # the oldest torch these notebooks are tested with (README, make test-torch)
-if tuple(int(part) for part in re.findall(r"\d+", torch.__version__)[:2]) < MIN_TORCH:
+TORCH_VERSION = tuple(int(part) for part in re.findall(r"\d+", torch.__version__)[:2])
+if TORCH_VERSION < MIN_TORCH:
     print(f"This notebook needs torch {MIN_TORCH[0]}.{MIN_TORCH[1]} or newer, and this runtime has torch "
-          f"{torch.__version__}: some cells will fail. Upgrade with `pip install --upgrade torch`.")
+          f"{torch.__version__}: some cells will fail. Upgrade with `pip install --upgrade torch`, "
+          "then restart the runtime.")
 
 device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
 torch.manual_seed(0)
