@@ -7,8 +7,6 @@ import concurrent.futures
 import os
 import re
 import sys
-import tempfile
-import threading
 
 import nbformat
 import pytest
@@ -32,17 +30,6 @@ def lines_of(notebook):
     return {line.strip() for cell in notebook.cells for line in cell.source.split("\n")}
 
 
-_executed = threading.local()
-
-
-class RecordingClient(run_like_colab.NotebookClient):
-    """run_like_colab.run() executes a copy it does not return: keep it, per thread, to read its outputs."""
-
-    def __init__(self, notebook, *args, **kwargs):
-        super().__init__(notebook, *args, **kwargs)
-        _executed.notebook = notebook
-
-
 @pytest.fixture(scope="session")
 def student_runs():
     """{chapter: (seconds, problems, executed notebook)} for every student edition that exists, run like Colab,
@@ -50,22 +37,20 @@ def student_runs():
     chapters = [c for c in CHAPTERS if student_path(c).exists()]
 
     def run_one(chapter):
-        _executed.notebook = None
         try:
-            seconds, problems = run_like_colab.run(student_path(chapter), TIMEOUT)
+            return run_like_colab.run(student_path(chapter), TIMEOUT)
         except Exception as error:  # a dead kernel fails this notebook, not the whole fixture
-            seconds, problems = 0.0, [f"the run itself failed: {type(error).__name__}: {error}"]
-        return seconds, problems, _executed.notebook
+            return 0.0, [f"the run itself failed: {type(error).__name__}: {error}"], None
 
-    # What run_like_colab's main() does for its kernels: block the build tools, hide user kernelspecs. Set
-    # only while these notebooks start, so nothing else in the session sees it.
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(run_like_colab, "NotebookClient", RecordingClient)
-        patch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(run_like_colab.blocker_folder()),
-                                                                  os.environ.get("PYTHONPATH")])))
-        patch.setenv("JUPYTER_DATA_DIR", tempfile.mkdtemp(prefix="jupyter-data-"))
+    # The kernels' environment as run_like_colab sets it, only while these notebooks run.
+    saved = dict(os.environ)
+    try:
+        run_like_colab.colab_environment()
         with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
             return dict(zip(chapters, pool.map(run_one, chapters), strict=True))
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS)

@@ -71,8 +71,16 @@ def blocker_folder():
     return folder
 
 
+def colab_environment():
+    """Set this process's environment as the kernels it starts must see it: the build tools blocked, and
+    Jupyter's user-level kernelspecs (which could point at another Python) out of the way."""
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(blocker_folder()), os.environ.get("PYTHONPATH")]))
+    os.environ["JUPYTER_DATA_DIR"] = tempfile.mkdtemp(prefix="jupyter-data-")
+
+
 def run(path, timeout):
-    """Execute one notebook; return (seconds, [problems])."""
+    """Execute one notebook (in the environment colab_environment sets); return (seconds, [problems], the
+    executed notebook)."""
     notebook = nbformat.read(path, as_version=4)
     problems = markdown_problems(notebook)
     for cell in notebook.cells:
@@ -97,7 +105,7 @@ def run(path, timeout):
                 problems.append(f"cell {index} shows an object's repr instead of its value: {found.group(0)}")
             if MYST_ROLE.search(text):
                 problems.append(f"cell {index} shows MyST syntax in its output: {MYST_ROLE.search(text).group(0)!r}")
-    return seconds, problems
+    return seconds, problems, notebook
 
 
 def main():
@@ -106,16 +114,13 @@ def main():
     parser.add_argument("--jobs", type=int, default=1)
     parser.add_argument("--timeout", type=int, default=300, help="seconds a single cell may take")
     args = parser.parse_args()
-    # The kernel inherits this environment: block the build tools, and keep Jupyter's user-level kernelspecs
-    # (which could point at another Python) out of the way.
-    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(blocker_folder()), os.environ.get("PYTHONPATH")]))
-    os.environ["JUPYTER_DATA_DIR"] = tempfile.mkdtemp(prefix="jupyter-data-")
+    colab_environment()
     failed = 0
     with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
         futures = {pool.submit(run, path.resolve(), args.timeout): path for path in args.notebooks}
         for future in concurrent.futures.as_completed(futures):
             path = futures[future]
-            seconds, problems = future.result()
+            seconds, problems, _ = future.result()
             if problems:
                 failed += 1
                 print(f"FAIL {path} ({seconds:.1f} s)\n  " + "\n  ".join(problems), flush=True)
