@@ -16,7 +16,16 @@ from conftest import BIN, ROOT, run, toc_notebooks
 
 sys.path.insert(0, str(ROOT / "tools"))
 import nbformat  # noqa: E402
-from run_like_colab import BLOCKED, MYST_ROLE, OBJECT_REPR, blocker_folder, markdown_problems, output_text  # noqa: E402
+from run_like_colab import (  # noqa: E402
+    BLOCKED,
+    MYST_ROLE,
+    OBJECT_REPR,
+    PROFILER_NOISE,
+    blocker_folder,
+    markdown_problems,
+    output_text,
+    unfilled_slot,
+)
 
 
 @pytest.fixture(scope="session")
@@ -87,6 +96,10 @@ def test_reader_sees_values_not_reprs(chapter, nbval_results):
                 problems.append(f"{record['cell']}: {OBJECT_REPR.search(text).group(0)}")
             if MYST_ROLE.search(text):
                 problems.append(f"{record['cell']}: MyST syntax {MYST_ROLE.search(text).group(0)!r}")
+            if PROFILER_NOISE.search(text):
+                problems.append(f"{record['cell']}: the profiler's log lines (use quiet_profile)")
+            if "show_prose(" in record["source"] and unfilled_slot(text):
+                problems.append(f"{record['cell']}: a value's slot left unfilled {unfilled_slot(text)!r}")
     silent = [r["cell"] for r in outputs[stem] if "show_prose(" in r["source"] and not r["outputs"]]
     problems += [f"{cell}: a measured paragraph that showed nothing" for cell in silent]
     assert not problems, f"{stem}.ipynb shows the reader something unreadable: {problems}"
@@ -108,3 +121,45 @@ def test_blocked_modules_cannot_be_imported():
     for module in BLOCKED:
         result = run([str(BIN / "python"), "-c", f"import {module}"], extra_env={"PYTHONPATH": str(folder)})
         assert result.returncode != 0 and "as in Colab" in result.stderr, f"{module} was importable: {result.stderr}"
+
+
+def test_unfilled_slots_are_found():
+    """The slot check is only worth something if it finds a slot and leaves math, code and LaTeX alone."""
+    assert unfilled_slot("The table:\n\n{cost_table}\n") == "{cost_table}"
+    assert unfilled_slot("faster by {speedup:.1f} times") == "{speedup:.1f}"
+    clean = "$\\mathbb{R}^{N}$ and $$J_{ij}$$ and `d = {k: v}` and x^{2} and \\frac{a}{b}"
+    assert unfilled_slot(clean) is None
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("A result: {fit_table}")])
+    assert any("unfilled" in problem for problem in markdown_problems(notebook))
+
+
+@pytest.mark.parametrize("path", generated_notebooks(), ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_folded_cells_are_folded_in_colab_too(path):
+    """JupyterLab folds a cell by `source_hidden`; Colab only by `cellView: form` with a `# @title` line.
+    Every folded cell needs both, or Colab shows the code that the site and JupyterLab fold away."""
+    notebook = nbformat.read(path, as_version=4)
+    unfolded = [index for index, cell in enumerate(notebook.cells) if cell.cell_type == "code"
+                and cell.metadata.get("jupyter", {}).get("source_hidden")
+                and not (cell.metadata.get("cellView") == "form" and cell.source.startswith("# @title "))]
+    assert not unfolded, f"{path.relative_to(ROOT)}: cells {unfolded} are folded in JupyterLab, not in Colab"
+
+
+def figure_cells(notebook):
+    return [cell for cell in notebook.cells if cell.cell_type == "code" and "plt.show()" in cell.source]
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "book").glob("*.ipynb")), ids=lambda p: p.name)
+def test_reader_notebook_ships_the_books_measurements(path):
+    """A reader who opens a notebook and only reads sees the book's own results: every measured paragraph
+    and every figure carries the output of the build, stamped as such (`make book`, then `make notebooks`)."""
+    notebook = nbformat.read(path, as_version=4)
+    prose = [cell for cell in notebook.cells if cell.metadata.get("book", {}).get("role") == "prose"]
+    empty = [cell.source.split("\n")[1][:70] for cell in prose + figure_cells(notebook)
+             if not any("measured when the book was built" in text for text in output_text(cell))]
+    assert not empty, (f"{path.name}: {len(empty)} measured paragraphs or figures carry no output of the "
+                       f"book's build, e.g. {empty[:3]}; run make book, then make notebooks")
+    unfilled = [text for cell in prose for text in output_text(cell) if unfilled_slot(text)]
+    assert not unfilled, f"{path.name}: a shipped paragraph has an unfilled slot: {unfilled[0][:200]}"
+    blank = [cell.source.split("\n")[0] for cell in figure_cells(notebook)
+             if not any(mime.startswith("image/") for output in cell.outputs for mime in output.get("data", {}))]
+    assert not blank, f"{path.name}: figure cells without the build's figure: {blank}"

@@ -110,7 +110,7 @@ def test_measured_paragraph_becomes_a_folded_cell(chapter):
     cells = notebooks.reader_cells(chapter)
     prose = [c for c in cells if c["cell_type"] == "code" and "\nshow_prose(" in c["source"]]
     assert len(prose) == 1
-    assert prose[0]["metadata"] == {"cellView": "form", "jupyter": {"source_hidden": True}}
+    assert prose[0]["metadata"] == {"cellView": "form", "jupyter": {"source_hidden": True}, "book": {"role": "prose"}}
     assert "Here {winner} was faster by {speedup:.1f} times, with $\\mathbb{R}^N$ intact." in prose[0]["source"]
     assert "A plain paragraph." in "\n".join(sources(cells, "markdown"))
 
@@ -177,3 +177,64 @@ def test_sync_shared_fills_and_refreshes():
     stale_cell = "```{code-cell} ipython3\n# @title Old title (shared cell; edit book/_shared/errors.py, then run make notebooks)\nold body\n```\n"
     synced = notebooks.sync_shared(stale_cell)
     assert synced == "```{code-cell} ipython3\n" + notebooks.shared_cells()["errors"] + "\n```\n"
+
+
+def test_block_glue_becomes_a_cell_that_shows_it(tmp_path):
+    """A `{glue:md}` block (a measured table) must not reach the reader as a bare {name}."""
+    path = tmp_path / "table.md"
+    path.write_text(CHAPTER.replace("A plain paragraph.", "The table:\n\n```{glue:md} cost_table\n:format: myst\n```\n"))
+    cells = notebooks.reader_cells(path)
+    assert not any("{cost_table}" in c["source"] for c in cells if c["cell_type"] == "markdown")
+    table = [c for c in cells if c["cell_type"] == "code" and "show_prose('{cost_table}')" in c["source"].replace('"', "'")
+             or "show_prose(r'''{cost_table}''')" in c["source"]]
+    assert len(table) == 1 and table[0]["metadata"]["book"] == {"role": "prose"}
+
+
+def test_cells_say_their_part_in_the_exercises(chapter):
+    cells = notebooks.build_notebook(chapter)["cells"]
+    roles = {c["source"].split("\n")[-1]: c["metadata"].get("book") for c in cells if c["cell_type"] == "code"}
+    assert roles["answer = ..."] == {"role": "exercise", "exercise": 1, "label": "ex-test-one"}
+    assert roles["answer = 42"] == {"role": "solution", "exercise": 1, "label": "ex-test-one"}
+    setup = next(c for c in cells if c["cell_type"] == "code")
+    assert setup["metadata"]["book"] == {"role": "shared", "name": "setup"}
+    glue_cell = next(c for c in cells if c["cell_type"] == "code" and 'glue("winner"' in c["source"])
+    assert glue_cell["metadata"]["cellView"] == "form" and glue_cell["source"].startswith("# @title ")
+
+
+def executed_copy(chapter, setup_line="torch 2.13.0+cpu on cpu, 1 thread"):
+    """The chapter as the book's build would have executed it: glued values, a figure, a setup line."""
+    import jupytext as jt
+
+    notebook = json.loads(jt.writes(jt.read(chapter), fmt="ipynb"))
+    code = [c for c in notebook["cells"] if c["cell_type"] == "code"]
+    code[0]["outputs"] = [{"output_type": "stream", "name": "stdout", "text": setup_line + "\n"}]
+    code[0]["metadata"]["execution"] = {"iopub.execute_input": "2026-12-05T10:00:00.000Z"}
+    scrap = {"scrapbook": {"name": "speedup", "mime_prefix": "application/papermill.record/"}}
+    code[1]["outputs"] = [
+        {"output_type": "display_data", "metadata": scrap, "data": {"application/papermill.record/text/plain": "3.14159"}},
+        {"output_type": "display_data", "metadata": {"scrapbook": {"name": "winner", "mime_prefix": ""}},
+         "data": {"text/plain": "'jacrev'"}},
+        {"output_type": "display_data", "metadata": {}, "data": {"image/png": "iVBORw0KGgo=", "text/plain": "<Figure>"}},
+    ]
+    return notebook
+
+
+def test_build_outputs_ship_the_books_measurements(chapter, tmp_path):
+    folder = tmp_path / "executed"
+    folder.mkdir()
+    (folder / f"{chapter.stem}.ipynb").write_text(json.dumps(executed_copy(chapter)))
+    measured = notebooks.BuildOutputs.of(chapter, folder)
+    assert measured is not None
+    cells = notebooks.build_notebook(chapter, measured=measured)["cells"]
+    prose = next(c for c in cells if c["metadata"].get("book", {}).get("role") == "prose")
+    shown = prose["outputs"][0]["data"]["text/markdown"]
+    assert shown.startswith("Here jacrev was faster by 3.1 times")
+    assert "measured when the book was built (torch 2.13.0+cpu on cpu, 1 thread, 2026-12-05)" in shown
+    figure = next(c for c in cells if c["cell_type"] == "code" and 'glue("winner"' in c["source"])
+    assert [list(o["data"]) for o in figure["outputs"]] == [["text/markdown"], ["image/png", "text/plain"]]
+    # a build of another source counts for nothing, and without a build the committed outputs stay
+    chapter.write_text(chapter.read_text().replace("answer = ...", "answer = None"))
+    assert notebooks.BuildOutputs.of(chapter, folder) is None
+    previous = {"cells": cells}
+    kept = notebooks.build_notebook(chapter, previous=previous)["cells"]
+    assert next(c for c in kept if c["id"] == prose["id"])["outputs"] == prose["outputs"]

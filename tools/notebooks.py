@@ -16,6 +16,7 @@ file in memory and compare it with the committed one: `python tools/notebooks.py
 """
 
 import argparse
+import ast
 import hashlib
 import json
 import re
@@ -299,25 +300,50 @@ def markdown_cell(source):
     return {"cell_type": "markdown", "metadata": {}, "source": source}
 
 
-def folded_code_cell(title, source):
+def folded_code_cell(title, source, role=None):
     """A code cell that Colab shows as a form (title only) and JupyterLab with its input collapsed."""
-    return {"cell_type": "code", "metadata": {"cellView": "form", "jupyter": {"source_hidden": True}},
+    metadata = {"cellView": "form", "jupyter": {"source_hidden": True}}
+    if role:
+        metadata["book"] = role
+    return {"cell_type": "code", "metadata": metadata,
             "source": f"# @title {title}\n{source}", "outputs": [], "execution_count": None}
 
 
-def code_cell(source, hidden=False):
-    metadata = {"jupyter": {"source_hidden": True}} if hidden else {}
+def code_cell(source, role=None):
+    metadata = {"book": role} if role else {}
     return {"cell_type": "code", "metadata": metadata, "source": source, "outputs": [], "execution_count": None}
 
 
+def folded_title(source):
+    """The title Colab shows for a cell the site folds (hide-input): its first comment, else what it does."""
+    first = source.lstrip().split("\n", 1)[0]
+    if first.startswith("#") and not first.startswith("#!"):
+        return first.lstrip("# ").rstrip(".:") + " (code folded)"
+    if re.search(r"\bplt\.|\bfig\b|\.plot\(", source):
+        return "The code that draws the figure (folded)"
+    if all(line.startswith(("glue(", " ", ")")) or not line.strip() for line in source.splitlines()):
+        return "Record the measured values that the text shows (folded)"
+    return "Code for the measurement (folded to keep the reading line)"
+
+
 def reader_cells(md, edition="reader"):
-    """The cells of the reader notebook (or, with edition="student", of the student edition) of one chapter."""
+    """The cells of the reader notebook (or, with edition="student", of the student edition) of one chapter.
+
+    Each code cell made from a code cell of the .md carries its position among the .md's code cells in
+    `cell["_source_index"]` (removed before writing), so outputs of a build can be matched to it.
+    Cells with a part in the exercises carry metadata "book": {"role": ...}: "shared" (with "name"),
+    "key" (the hidden cells just before an exercise that compute what its check compares against),
+    "exercise", "solution" (each with "exercise": N and "label"), and "prose" (a measured paragraph).
+    """
     page = md.stem
     convert = Converter(page)
     notebook = jupytext.reads(sync_shared(md.read_text()), fmt="md:myst")
     cells = []
-    state = {"solution": None, "exercise_count": 0}
+    state = {"solution": None, "exercise": None, "exercise_count": 0, "label": ""}
     pending_text = []  # Markdown lines waiting to become a cell
+
+    def prose_cell(source, title="A result measured in this run (run the cell to read it)"):
+        return folded_code_cell(title, f"show_prose({python_string(source)})", {"role": "prose"})
 
     def flush_text():
         text = "\n".join(pending_text).strip("\n")
@@ -338,32 +364,39 @@ def reader_cells(md, edition="reader"):
                 if plain:
                     cells.append(markdown_cell("\n\n".join(plain)))
                     plain = []
-                cells.append(folded_code_cell("A result measured in this run (run the cell to read it)",
-                                              f"show_prose({python_string(converted)})"))
+                cells.append(prose_cell(converted))
             else:
                 plain.append(converted)
         if plain:
             cells.append(markdown_cell("\n\n".join(plain)))
 
+    def exercise_role(role):
+        return {"role": role, "exercise": state["exercise"] or state["solution"], "label": state["label"]}
+
+    source_index = -1
     for cell in notebook.cells:
         if cell.cell_type == "code":
+            source_index += 1
             flush_text()
             source = cell.source
             if state["solution"] is not None:
                 if edition == "student":
                     continue
                 title = f"Solution to exercise {state['solution']} (folded: open it after you have tried)"
-                cells.append(folded_code_cell(title, source))
-                continue
-            name = shared_name(source)
-            if name:
+                cells.append(folded_code_cell(title, source, exercise_role("solution")))
+            elif shared_name(source):
                 title, body = source.split("\n", 1)
                 # the reader sees what the cell is; the note for maintainers stays in the .md
                 title = re.sub(r"\s*\(shared cell;.*\)\s*$", "", title.removeprefix("# @title "))
-                cells.append(folded_code_cell(title, body))
-                continue
-            tags = cell.metadata.get("tags", [])
-            cells.append(code_cell(source, hidden=any(t in tags for t in ("hide-input", "remove-input"))))
+                cells.append(folded_code_cell(title, body, {"role": "shared", "name": shared_name(source)}))
+            else:
+                tags = cell.metadata.get("tags", [])
+                role = exercise_role("exercise") if state["exercise"] is not None else None
+                if any(t in tags for t in ("hide-input", "remove-input", "remove-cell")):
+                    cells.append(folded_code_cell(folded_title(source), source, role))
+                else:
+                    cells.append(code_cell(source, role))
+            cells[-1]["_source_index"] = source_index
             continue
         if cell.cell_type != "markdown":
             continue
@@ -378,18 +411,31 @@ def reader_cells(md, edition="reader"):
                 state["exercise_count"] += 1
                 label = next((o.split(":", 2)[2].strip() for o in options if o.startswith(":label:")), "")
                 convert.exercises[label] = state["exercise_count"]
-                pending_text.extend([f"### Exercise {state['exercise_count']}", ""])
+                state["exercise"], state["label"] = state["exercise_count"], label
+                # the folded cells just before the exercise compute the references its check uses
+                for previous in reversed(cells):
+                    if previous["cell_type"] != "code" or "book" in previous["metadata"]:
+                        break
+                    if not previous["metadata"].get("jupyter", {}).get("source_hidden"):
+                        break
+                    previous["metadata"]["book"] = {"role": "key", "exercise": state["exercise"], "label": label}
+                heading = f"### Exercise {state['exercise_count']}" + (f": {argument}" if argument else "")
+                pending_text.extend([heading, ""])
             elif name == "exercise-end":
-                pass
+                flush_text()
+                state["exercise"] = None
             elif name == "solution-start":
                 flush_text()
                 number = convert.exercises.get(argument, state["exercise_count"])
-                state["solution"] = number
+                state["solution"], state["label"] = number, argument
             elif name == "solution-end":
                 flush_text()
                 state["solution"] = None
             elif name == "glue:md":
-                pending_text.extend(["{" + argument + "}", ""])
+                # a table (or other Markdown) measured in the run: a cell that displays it
+                flush_text()
+                glued = argument.split(":", 1)[0].strip()
+                cells.append(prose_cell("{" + glued + "}", "A table measured in this run (run the cell to show it)"))
             elif name in ADMONITIONS:
                 title = argument or name.capitalize()
                 quoted = [f"> **{title}.**", ">"] + [f"> {line}" if line else ">" for line in body]
@@ -417,7 +463,10 @@ def preamble(md, edition):
     )
 
 
-def build_notebook(md, edition="reader"):
+def build_notebook(md, edition="reader", measured=None, previous=None):
+    """The notebook of one chapter as a dict. `measured` (from `build_outputs`) fills the measured
+    paragraphs and the figures with a build's outputs; without it, cells keep the outputs they had in
+    `previous` (the committed notebook), matched by cell id, so a check never depends on a local build."""
     cells = reader_cells(md, edition)
     # the title stays first; the preamble follows it
     first = cells[0]
@@ -429,9 +478,21 @@ def build_notebook(md, edition="reader"):
     seen = set()
     for cell in cells:
         cell["id"] = cell_id(cell["cell_type"], cell["source"], seen)
+    kept = {}
+    if previous:
+        kept = {cell.get("id"): cell.get("outputs", []) for cell in previous.get("cells", []) if cell["cell_type"] == "code"}
+    for cell in cells:
+        index = cell.pop("_source_index", None)
+        if cell["cell_type"] != "code":
+            continue
+        if measured is not None:
+            cell["outputs"] = measured.outputs(cell, index)
+        else:
+            cell["outputs"] = kept.get(cell["id"], [])
     return {
         "cells": cells,
         "metadata": {
+            "book": {"chapter": md.stem, "edition": edition},
             "colab": {"provenance": [], "toc_visible": True},
             "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"},
             "language_info": {"name": "python"},
@@ -446,18 +507,109 @@ def dumps(notebook):
 
 
 # ---------------------------------------------------------------------------------------------------------
+# The book's own measurements, shipped in the reader notebooks
 
 
-def outputs(md):
-    """{path: text} of every file generated from one chapter."""
-    return {
-        md.with_suffix(".ipynb"): dumps(build_notebook(md, "reader")),
-        STUDENT_DIR / f"{md.stem}.ipynb": dumps(build_notebook(md, "student")),
-    }
+EXECUTED = ROOT / "_build" / "jupyter_execute" / "book"
+IMAGE_TYPES = ("image/png", "image/svg+xml", "image/jpeg")
+
+
+class BuildOutputs:
+    """What one chapter showed when the book was built: its glued values and its figures.
+
+    A reader who opens a notebook without running it sees, under each measured paragraph and figure, what
+    the book measured, stamped with where and when; running the cell replaces it with the reader's own.
+    Only a build of exactly this source counts (the executed notebook's code cells must equal the .md's).
+    """
+
+    def __init__(self, md, executed):
+        self.code = [cell for cell in executed["cells"] if cell["cell_type"] == "code"]
+        self.glued = {}
+        for cell in self.code:
+            for output in cell.get("outputs", []):
+                scrap = output.get("metadata", {}).get("scrapbook")
+                if scrap:
+                    prefix = len(scrap.get("mime_prefix", ""))
+                    self.glued[scrap["name"]] = {k[prefix:]: v for k, v in output.get("data", {}).items()}
+        setup = "".join(o.get("text", "") for o in self.code[0].get("outputs", []) if o.get("output_type") == "stream")
+        started = self.code[0].get("metadata", {}).get("execution", {}).get("iopub.execute_input", "")
+        where = setup.strip().splitlines()[0] if setup.strip() else "this book's build"
+        self.stamp = f"measured when the book was built ({where}, {started[:10] or 'date unknown'})"
+
+    @classmethod
+    def of(cls, md, folder=EXECUTED):
+        """The outputs of the last build of this chapter, or None if there is none of this exact source."""
+        path = folder / f"{md.stem}.ipynb"
+        if not path.exists():
+            return None
+        executed = json.loads(path.read_text())
+        sources = [cell.source for cell in jupytext.reads(sync_shared(md.read_text()), fmt="md:myst").cells
+                   if cell.cell_type == "code"]
+        built = ["".join(c["source"]) if isinstance(c["source"], list) else c["source"]
+                 for c in executed["cells"] if c["cell_type"] == "code"]
+        return cls(md, executed) if built == sources else None
+
+    def fill(self, text):
+        from myst_nb.core.variables import format_plain_text  # the site's own formatting of {glue:text}
+
+        def value(match):
+            data = self.glued[match.group(1)]
+            if "text/markdown" in data:
+                return data["text/markdown"]
+            return format_plain_text(data.get("text/plain", ""), match.group(2) or "")
+
+        # as show_prose does: only the names glued in the run are slots ({R} in $\mathbb{R}$ is not)
+        names = "|".join(map(re.escape, sorted(self.glued, key=len, reverse=True))) or "(?!)"
+        filled = re.sub(r"\{(" + names + r")(?::([^{}]*))?\}", value, text)
+        missing = re.findall(r"\{[A-Za-z_]\w*\}", re.sub(r"\$[^$]*\$", "", filled))
+        if missing:
+            raise KeyError(missing[0])
+        return filled
+
+    def note(self, what):
+        return {"output_type": "display_data", "metadata": {},
+                "data": {"text/markdown": f"*{what} {self.stamp}. Run the cell to measure yours.*"}}
+
+    def outputs(self, cell, index):
+        role = cell["metadata"].get("book", {}).get("role")
+        if role == "prose":
+            paragraph = ast.literal_eval(cell["source"].split("\n", 1)[1].removeprefix("show_prose(").removesuffix(")"))
+            try:
+                filled = self.fill(paragraph)
+            except KeyError:
+                return []
+            return [{"output_type": "display_data", "metadata": {},
+                     "data": {"text/markdown": f"{filled}\n\n*(Values {self.stamp}; run the cell to measure yours.)*"}}]
+        if index is None or index >= len(self.code):
+            return []
+        figures = []
+        for output in self.code[index].get("outputs", []):
+            data = output.get("data", {})
+            if output.get("output_type") != "display_data" or "scrapbook" in output.get("metadata", {}):
+                continue
+            kind = next((k for k in IMAGE_TYPES if k in data), None)
+            if kind:
+                figures.append({"output_type": "display_data", "metadata": {},
+                                "data": {kind: data[kind], "text/plain": ["<Figure>"]}})
+        return [self.note("Figure")] + figures if figures else []
+
+
+# ---------------------------------------------------------------------------------------------------------
+
+
+def outputs(md, measured=None):
+    """{path: text} of every file generated from one chapter (outputs: see build_notebook)."""
+    paths = {"reader": md.with_suffix(".ipynb"), "student": STUDENT_DIR / f"{md.stem}.ipynb"}
+    generated = {}
+    for edition, path in paths.items():
+        previous = json.loads(path.read_text()) if path.exists() else None
+        generated[path] = dumps(build_notebook(md, edition, measured, previous))
+    return generated
 
 
 def stale(mds=None):
-    """Every generated file (or .md with an out-of-date shared cell) that differs from what this tool writes."""
+    """Every generated file (or .md with an out-of-date shared cell) that differs from what this tool writes
+    (outputs aside: the committed ones are kept, so a local build never makes a file stale)."""
     shared = shared_cells()
     found = []
     for md in mds or notebook_mds():
@@ -473,6 +625,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("chapters", nargs="*", type=Path, help="book/<chapter>.md files (default: every chapter)")
     parser.add_argument("--check", action="store_true", help="write nothing; exit 1 listing the stale files")
+    parser.add_argument("--keep-outputs", action="store_true",
+                        help="keep the committed outputs even where a build of the same source exists")
     args = parser.parse_args()
     mds = [path.resolve() for path in args.chapters] or notebook_mds()
     if args.check:
@@ -490,7 +644,11 @@ def main():
         if synced != text:
             md.write_text(synced)
             print(f"updated shared cells in {md.relative_to(ROOT)}")
-        for path, generated in outputs(md).items():
+        measured = None if args.keep_outputs else BuildOutputs.of(md)
+        if measured is None and not args.keep_outputs:
+            print(f"{md.relative_to(ROOT)}: no build of this exact source in _build/jupyter_execute; "
+                  "the notebooks keep the outputs they had (make book, then make notebooks, to refresh them)")
+        for path, generated in outputs(md, measured).items():
             if not path.exists() or path.read_text() != generated:
                 path.write_text(generated)
                 print(f"wrote {path.relative_to(ROOT)}")

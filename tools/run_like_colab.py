@@ -33,6 +33,20 @@ MYST_ROLE = re.compile(r"\{[a-z][\w:-]*\}`")
 MYST_FENCE = re.compile(r"^\s*(?:```+|:::+)\s*\{[a-z][\w:-]*\}", re.M)
 MYST_TARGET = re.compile(r"^\(\S+\)=\s*$", re.M)
 OBJECT_REPR = re.compile(r"<[\w.]+ object(?: at 0x[0-9a-f]+)?>")
+# what kineto writes to stderr when a profile starts and stops (the shared quiet_profile silences it)
+PROFILER_NOISE = re.compile(r"^USDT:|SyncActivityProfilerHandler|ActivityProfilerController", re.M)
+# a value's slot left unfilled: {name} or {name:.2f} outside math, code and LaTeX commands (\mathbb{R})
+GLUE_SLOT = re.compile(r"(?<![\\\w^_}])\{[A-Za-z_]\w*(?::[^{}\s]*)?\}")
+
+
+def unfilled_slot(text):
+    """The first {name} slot in Markdown text that nothing filled, or None (math and code are skipped)."""
+    text = re.sub(r"```.*?```", "", text, flags=re.S)
+    text = re.sub(r"\$\$.*?\$\$", "", text, flags=re.S)
+    text = re.sub(r"\$[^$\n]*\$", "", text)
+    text = re.sub(r"`[^`\n]*`", "", text)
+    found = GLUE_SLOT.search(text)
+    return found.group(0) if found else None
 BLOCKED = ("myst_nb", "jupytext", "sphinx")
 
 
@@ -46,6 +60,8 @@ def markdown_problems(notebook):
             found = pattern.search(cell.source if pattern is MYST_FENCE else text)
             if found:
                 problems.append(f"markdown cell {index}: {what} left for the reader: {found.group(0)!r}")
+        if unfilled_slot(cell.source):
+            problems.append(f"markdown cell {index}: a value's slot left unfilled: {unfilled_slot(cell.source)!r}")
     return problems
 
 
@@ -105,6 +121,10 @@ def run(path, timeout):
                 problems.append(f"cell {index} shows an object's repr instead of its value: {found.group(0)}")
             if MYST_ROLE.search(text):
                 problems.append(f"cell {index} shows MyST syntax in its output: {MYST_ROLE.search(text).group(0)!r}")
+            if PROFILER_NOISE.search(text):
+                problems.append(f"cell {index} shows the profiler's C++ log lines: use quiet_profile")
+            if "show_prose(" in cell.source and unfilled_slot(text):
+                problems.append(f"cell {index} shows a value's slot unfilled: {unfilled_slot(text)!r}")
     return seconds, problems, notebook
 
 
