@@ -17,7 +17,6 @@ NUMBER_WITH_UNIT = re.compile(
 )
 # Numbers that look like measurements but are not, with the reason they may stay in the prose.
 ALLOWED = {
-    ("vjp_vmap_jacrev.md", "5 ms"): "a threshold of the chapter's timing method",
     ("jacrev_vs_jacfwd.md", "1.5 times faster"): "the chapter's definition of a clear win",
     ("compilation.md", "12 s"): "a given of an exercise ('a colleague measured, on another machine')",
     ("compilation.md", "900 µs"): "a given of an exercise",
