@@ -6,6 +6,7 @@
 # make test-torch TORCH=2.6.0 - run every reader notebook and student edition as Colab would, on that torch
 #                  from PyPI, in a throw-away venv of about 5.5 GB under /tmp (not part of make test)
 # make grade NOTEBOOK=path - run a student's completed notebook and print a table: exercise, passed or not, hint
+# make grade-class FOLDER=path CSV=grades.csv - grade every student's notebook in a folder into a CSV for a gradebook
 # make pdf   - print the built site (make book first, done for you) to one PDF, _build/pdf/book.pdf
 # make clean - remove the build output (keeps .venv)
 
@@ -15,7 +16,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: book test notebooks linkcheck test-torch grade pdf clean setup setup-test
+.PHONY: book test notebooks linkcheck test-torch grade grade-class pdf clean setup setup-test
 
 book: setup
 	$(BIN)/jupyter-book build -W -n --keep-going .
@@ -56,6 +57,12 @@ test-torch:
 grade: setup
 	@[ -n "$(NOTEBOOK)" ] || { echo "Say which notebook, e.g. make grade NOTEBOOK=homework/jacobians_by_loop.ipynb"; exit 2; }
 	$(BIN)/python tools/grade.py "$(NOTEBOOK)"
+
+# Grade a whole class: FOLDER/<student>.ipynb or FOLDER/<student>/<chapter>.ipynb -> CSV rows
+# student, chapter, exercise, points, message (see tools/grade.py).
+grade-class: setup
+	@[ -n "$(FOLDER)" ] || { echo "Say which folder, e.g. make grade-class FOLDER=submissions CSV=grades.csv"; exit 2; }
+	$(BIN)/python tools/grade.py --batch "$(FOLDER)" --csv "$(or $(CSV),grades.csv)"
 
 # The printable book: Chromium (Debian's, through Playwright from requirements-test.txt) prints every page
 # of _toc.yml from the built site, offline; pypdf merges them with one bookmark per chapter.

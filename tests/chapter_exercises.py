@@ -76,3 +76,88 @@ def check_name_and_hint(source):
             expected = node.args[2] if len(node.args) > 2 else None
             return name, hint, len(expected.elts) if isinstance(expected, ast.Tuple) else None
     raise ValueError(f"no check_answer call in:\n{source}")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Submissions built from the generated notebooks, for the tests of tools/grade.py
+
+
+def _grade_module():
+    import sys
+    from pathlib import Path
+
+    tools = str(Path(__file__).resolve().parent.parent / "tools")
+    if tools not in sys.path:
+        sys.path.insert(0, tools)
+    import grade
+
+    return grade
+
+
+def reader_solutions(chapter):
+    """{exercise number: [the code of its solution cells]} from the reader edition book/<chapter>.ipynb,
+    without their `# @title` line; their check statements (`assert check_answer(...)`) stay, since code
+    after them may use what they measured (the grader puts the pristine check in their place)."""
+    import nbformat
+
+    grade = _grade_module()
+    reader = nbformat.read(grade.BOOK_DIR / f"{chapter}.ipynb", as_version=4)
+    solutions = {}
+    for cell in reader.cells:
+        role = cell.metadata.get("book", {})
+        if role.get("role") == "solution":
+            source = cell.source.split("\n", 1)[1] if cell.source.startswith("# @title") else cell.source
+            solutions.setdefault(role["exercise"], []).append(source)
+    return solutions
+
+
+def defined_functions(source):
+    return [node.name for node in ast.parse(source).body if isinstance(node, ast.FunctionDef)]
+
+
+def answer_source(student_part, solution, check, answer="right"):
+    """An exercise cell as a student would hand it in: the placeholder part, then (for "right", "wrong",
+    "raises") the solution's code, then the unchanged check statements. "wrong" makes each function the
+    solution defines return float64 (right values, wrong dtype); "raises" ends the code with `1 / 0`;
+    "blank" leaves the placeholder."""
+    parts = [student_part]
+    if answer in ("wrong", "raises"):  # the wrapper or the error must come before the check
+        solution = _grade_module().strip_checks(solution, [])[0]
+    if answer in ("right", "wrong", "raises"):
+        parts.append(solution)
+    if answer == "wrong":
+        for name in defined_functions(solution):
+            parts.append(f"_right_{name} = {name}\n\n\ndef {name}(*args, **kwargs):\n"
+                         f"    return _right_{name}(*args, **kwargs).double()")
+    if answer == "raises":
+        parts.append("1 / 0")
+    code = "\n\n".join(part for part in parts if part)
+    if answer == "right" and solution and grade_checks_in(solution):
+        return code  # the solution's own check statements stand where the check goes
+    return code + "\n\n" + check
+
+
+def grade_checks_in(source):
+    grade = _grade_module()
+    tree = grade.parse(source)
+    return tree is not None and any(grade.calls_a_check(node) for node in tree.body)
+
+
+def answered(chapter, answers):
+    """A copy of student/<chapter>.ipynb with exercise N's check cell answered as answers[N] says
+    ("right", "wrong", "raises", "blank", or the whole cell source to use); exercises not in `answers`
+    stay blank."""
+    import nbformat
+
+    grade = _grade_module()
+    notebook = nbformat.read(grade.STUDENT_DIR / f"{chapter}.ipynb", as_version=4)
+    solutions = reader_solutions(chapter)
+    for number, entry in grade.layout(notebook).items():
+        answer = answers.get(number, "blank")
+        cell = notebook.cells[entry["cells"][-1]]
+        if answer in ("right", "wrong", "raises", "blank"):
+            student_part, check, _ = grade.split_exercise(cell.source)
+            cell.source = answer_source(student_part, "\n\n".join(solutions.get(number, [])), check, answer)
+        else:
+            cell.source = answer
+    return notebook

@@ -1,5 +1,6 @@
 """The exercise checker every chapter carries (the shared cell book/_shared/checker.py): a wrong answer gets a readable
-hint saying what was expected and what came back, never a traceback; a right answer gets a confirmation."""
+message saying what is wrong with it and what was given, never the expected value (which may be the
+answer to predict) and never a traceback; a right answer gets a confirmation."""
 
 import pytest
 import torch
@@ -21,16 +22,22 @@ def test_right_tensor_passes(capsys):
     assert verdict is True and out == "✓ J: correct"
 
 
-def test_missing_answer_says_what_is_expected(capsys):
+def test_missing_answer_says_what_kind_of_value_is_expected(capsys):
     verdict, out = outcome(capsys, "J", None, torch.ones(3, 4))
     assert verdict is False
-    assert out == "✗ J: expected a tensor of shape (3, 4) and dtype torch.float32, got NoneType None"
+    assert out == "✗ J: expected a tensor, got NoneType None"
 
 
-def test_wrong_shape_names_both_shapes(capsys):
+def test_wrong_shape_says_which_dimensions_differ_not_the_expected_shape(capsys):
     verdict, out = outcome(capsys, "J", torch.ones(4, 3), torch.ones(3, 4), hint="rows are outputs")
     assert verdict is False
-    assert out == "✗ J: expected shape (3, 4), got shape (4, 3)\n  Hint: rows are outputs"
+    assert out == ("✗ J: wrong shape: got shape (4, 3); the size along dimension 0, 1 is not right\n"
+                   "  Hint: rows are outputs")
+    verdict, out = outcome(capsys, "J", torch.ones(4), torch.ones(3, 4))
+    assert verdict is False
+    assert out == "✗ J: wrong shape: got shape (4,), 1 dimension; the answer has 2 dimensions"
+    verdict, out = outcome(capsys, "J", torch.ones(3, 5), torch.ones(3, 4))
+    assert out == "✗ J: wrong shape: got shape (3, 5); the size along dimension 1 is not right"
 
 
 def test_wrong_dtype_names_both_dtypes(capsys):
@@ -38,13 +45,15 @@ def test_wrong_dtype_names_both_dtypes(capsys):
     assert verdict is False and out == "✗ H: expected dtype torch.float32, got dtype torch.float64"
 
 
-def test_wrong_values_say_where_and_by_how_much(capsys):
-    expected = torch.zeros(2, 3)
+def test_wrong_values_say_where_by_how_much_and_what_was_given(capsys):
+    expected = torch.full((2, 3), 0.25)
     got = expected.clone()
-    got[1, 2] = 0.5
+    got[1, 2] = 0.75
     verdict, out = outcome(capsys, "J", got, expected)
     assert verdict is False
-    assert "largest error 0.5 at index (1, 2) (got 0.5, expected 0; tolerance atol=1e-05, rtol=0.0001)" in out
+    assert out == ("✗ J: shape and dtype are right, but the values differ: largest error 0.5 at index "
+                   "(1, 2), where you have 0.75 (tolerance atol=1e-05, rtol=0.0001)")
+    assert "0.25" not in out  # the expected value is never printed
 
 
 def test_values_within_tolerance_pass(capsys):
@@ -55,18 +64,53 @@ def test_values_within_tolerance_pass(capsys):
 @pytest.mark.parametrize(
     "got, expected, message",
     [
-        (2.5, 2.0, "✗ n: expected 2, got 2.5 (tolerance atol=1e-05, rtol=0.0001)"),
-        ("2", 2.0, "✗ n: expected a number close to 2, got str '2'"),
-        (3, 4, "✗ n: expected 4, got 3"),
-        ("jacfwd", "jacrev", "✗ n: expected 'jacrev', got str 'jacfwd'"),
-        ((3, 4), (4, 3), "✗ n: expected (4, 3), got tuple (3, 4)"),
-        (torch.Size([3, 4]), (4, 3), "✗ n: expected (4, 3), got Size (3, 4)"),
-        (None, [4, 3], "✗ n: expected (4, 3), got NoneType None"),
+        (2.5, 2.0, "✗ n: not close enough: you gave 2.5 (tolerance atol=1e-05, rtol=0.0001)"),
+        ("2", 2.0, "✗ n: expected a number, got str '2'"),
+        (3, 4, "✗ n: too few: you gave 3"),
+        (7, 4, "✗ n: too many: you gave 7"),
+        ("jacfwd", "jacrev", "✗ n: not the right answer: you gave str 'jacfwd'"),
+        (3, "jacrev", "✗ n: expected a str, got int 3"),
+        (False, True, "✗ n: not the right answer: you gave bool False"),
+        ((3, 4), (4, 3), "✗ n: not the right shape or counts: you gave (3, 4); the number(s) at "
+                         "position 0, 1 are not right"),
+        ((4, 4), (4, 3), "✗ n: not the right shape or counts: you gave (4, 4); the number(s) at "
+                         "position 1 are not right"),
+        (torch.Size([3, 4]), (4, 3), "✗ n: not the right shape or counts: you gave (3, 4); the "
+                                     "number(s) at position 0, 1 are not right"),
+        ((5, 3, 4), (4, 3), "✗ n: not the right shape or counts: got 3 numbers, (5, 3, 4), and the "
+                            "answer has 2"),
+        (None, [4, 3], "✗ n: expected 2 whole numbers (a shape or counts), got NoneType None"),
     ],
 )
-def test_wrong_plain_values(capsys, got, expected, message):
+def test_wrong_plain_values_never_show_the_answer(capsys, got, expected, message):
     verdict, out = outcome(capsys, "n", got, expected)
     assert verdict is False and out == message
+
+
+@pytest.mark.parametrize(
+    "got, expected",
+    [
+        (torch.zeros(4, 2), torch.zeros(73, 89)),
+        (torch.zeros(4), torch.zeros(73, 89)),
+        (None, torch.zeros(73, 89)),
+        ((4, 2), (73, 89)),
+        ((4, 2, 1), (73, 89)),
+        ([1, 1], [73, 89]),
+        (2, 7389),
+        (9999, 7389),
+        (2.5, 7389.125),
+        ("a", "jacfwd(jacrev)"),
+        ({"w": 1}, {"w": 7389}),
+        ((torch.ones(2), 4), (torch.full((2,), 7.389), 7389)),
+    ],
+)
+def test_a_failed_check_never_prints_the_expected_value(capsys, got, expected):
+    """Whatever the student gives, the expected numbers (73, 89, 7389, 7389.125, 7.389) and strings
+    never appear in the message."""
+    verdict, out = outcome(capsys, "answer", got, expected)
+    assert verdict is False
+    for secret in ("73", "89", "7.389", "jacfwd(jacrev)"):
+        assert secret not in out, f"{secret!r} is given away in {out!r}"
 
 
 def test_right_shape_passes(capsys):
@@ -75,13 +119,25 @@ def test_right_shape_passes(capsys):
 
 
 def test_containers_are_checked_item_by_item(capsys):
-    verdict, out = outcome(capsys, "grads", {"w": torch.ones(2), "b": torch.zeros(2)}, {"w": torch.ones(2), "b": torch.ones(2)})
+    verdict, out = outcome(capsys, "grads", {"w": torch.ones(2), "b": torch.zeros(2)},
+                           {"w": torch.ones(2), "b": torch.ones(2)})
     assert verdict is False
-    assert "✓ grads['w']: correct" in out and "✗ grads['b']: shape and dtype are right, but the values differ" in out
+    assert "✓ grads['w']: correct" in out
+    assert "✗ grads['b']: shape and dtype are right, but the values differ" in out
     verdict, out = outcome(capsys, "pair", (torch.ones(2),), (torch.ones(2), torch.ones(2)))
     assert verdict is False and out.startswith("✗ pair: expected a tuple of 2 items")
     verdict, out = outcome(capsys, "grads", {"w": torch.ones(2)}, {"w": torch.ones(2), "b": torch.ones(2)})
-    assert verdict is False and "expected a dict with keys ['b', 'w'], got ['w']" in out
+    assert verdict is False and "expected a dict with keys ['b', 'w'], got keys ['w']" in out
+    verdict, out = outcome(capsys, "row and passes", (torch.ones(2), 3), (torch.ones(2), 1))
+    assert verdict is False
+    assert out == "✓ row and passes[0]: correct\n✗ row and passes[1]: too many: you gave 3"
+
+
+def test_checker_lines_fit_a_phone(capsys):
+    """The shared cell is a code cell of every chapter: no line longer than 88 characters (the title
+    line is rewritten to a short `# @title` in the notebooks)."""
+    lines = (ROOT / "book" / "_shared" / "checker.py").read_text().split("\n")[1:]
+    assert [line for line in lines if len(line) > 88] == []
 
 
 def test_checker_never_raises_on_odd_input(capsys):

@@ -1,24 +1,76 @@
-"""Grade a student's completed notebook: run it, then read every exercise's check.
+"""Grade students' completed notebooks without trusting what the notebooks print.
 
     python tools/grade.py student_notebook.ipynb          # a table for people
     python tools/grade.py student_notebook.ipynb --json   # the same results for machines
+    python tools/grade.py --batch submissions/ --csv grades.csv   # a whole class, for a gradebook
+    python tools/grade.py --export nbgrader OUTDIR        # the student editions as nbgrader sources
     make grade NOTEBOOK=student_notebook.ipynb
 
-The notebook runs from top to bottom in a fresh kernel, from an empty temporary folder (so it can read no file
-of this repository, as in Colab), with errors allowed: a cell that raises in the middle does not stop the later
-exercises from being graded. In the generated notebooks (student/<chapter>.ipynb, book/<chapter>.ipynb) each
-exercise begins with a Markdown cell `### Exercise N`, and its code cells print the checker's lines,
-`✓ name: correct` or `✗ name: what was expected` (with `  Hint: ...` below). An exercise passes when its
-checks printed at least one ✓ line, no ✗ line, and none of its cells raised. Hidden cells just before an
-exercise's heading (they compute the references its check compares against) count as part of that exercise.
+**What runs.** The grader does not run the submitted notebook as it is. It finds the chapter (the
+notebook's metadata `book.chapter`; else the cell ids, else the title, matched against student/*.ipynb)
+and rebuilds the notebook from this repository's pristine student edition, student/<chapter>.ipynb:
 
-The exit code is 0 whatever the grades (a notebook that cannot be read exits 2), so a script can collect the
-results of a whole class.
+- every cell outside the exercises (the set-up and shared cells, the checker, the hidden cells that compute
+  what the checks compare against, the chapter's own code) is the teacher's copy, matched by cell id; a
+  cell the student deleted or edited is back as it was;
+- each exercise's code cells are the student's (matched by cell id; new cells the student added inside an
+  exercise stay in place), except the check: the statements that measure and check (the `check_answer(...)`
+  call and the statements just before it that count or time the student's function) are removed from the
+  student's cell and the pristine cell's own check statements are run instead;
+- those check statements, and every teacher's cell, run with the names the hidden reference cells bind
+  (references, counting helpers, a second test point) renamed with a random nonce, so the student's code
+  can neither read a reference (return it, copy it) nor rebind a helper; names that an exercise's own code
+  or a solution reads (a function the exercise gives) keep their names. `check_answer` in the check
+  statements and in the hidden cells is the grader's, which runs the teacher's checker read from
+  book/_shared/checker.py at grading time (a student's redefinition of `check_answer` changes nothing);
+- the student's value is turned into plain Python and plain tensors before it is compared (a tensor
+  subclass or an object whose `==` always says yes is compared as a description of itself, and fails);
+- results go through a channel the notebook cannot print to: a recorder object whose name carries a
+  random nonce made by this run writes JSON lines to a file (also named with the nonce) in a folder
+  outside the notebook's working folder. ✓ lines the student's code prints are ignored.
+
+An exercise passes when its checks recorded at least one result, all of them passed, the check statements
+ran to the end, and none of its cells (its hidden reference cells included) raised. The notebook runs in a
+fresh kernel, from an empty temporary folder (so it reads no file of the repository, as in Colab), with
+errors allowed: a cell that raises does not stop the later exercises from being graded.
+
+**Limits (read the code of an answer that looks too good).** The student's code runs in the same Python
+process as the checks, so code written on purpose against the grader can still win: code that searches the
+kernel's globals for the recorder or the renamed references (their names are random, but they are globals),
+or that finds the results file, or patches torch itself (`torch.allclose = ...`) before the check runs.
+Cells added outside the exercises are dropped and reported in the message. The checks
+themselves decide what a wrong *method* is (see teachers/NOTES.md): the grader makes them run as the
+teacher wrote them, it does not make them stricter. Grading runs the students' code: do it in a virtual
+machine or container you can throw away.
+
+**Batch mode** grades every `*.ipynb` in a folder (the student is the file name without `.ipynb`; a folder
+per student, `FOLDER/<student>/<chapter>.ipynb`, also works) and writes CSV rows `student, chapter,
+exercise, points, message` (1 point per passed exercise).
+
+**Export.** `--export nbgrader OUTDIR` writes OUTDIR/source/<chapter>/<chapter>.ipynb, each chapter's
+notebook as an nbgrader *source* notebook (solutions in `### BEGIN SOLUTION` regions, locked set-up,
+checker and reference cells, one autograded test cell per exercise worth 1 point) and an
+OUTDIR/nbgrader_config.py. nbgrader was chosen over otter-grader (both are on the package index) because
+its cell metadata maps one to one onto the book's read-only cells, answer cells and checks, and it needs
+neither pandas nor a Docker client; `nbgrader generate_assignment <chapter>` and `nbgrader autograde`
+then work with OUTDIR as the course directory (tried with nbgrader 0.9.6: 3 of 3 points for the
+solutions, 0 for the blank edition). In nbgrader, a test cell runs in the student's namespace: nbgrader
+restores locked and test cells, but a student who redefines `check_answer` in an answer cell is not
+stopped there; grade with this tool when that matters.
+
+The exit code is 0 whatever the grades (a notebook that cannot be read or matched to a chapter exits 2), so
+a script can collect the results of a whole class.
 """
 
 import argparse
+import ast
+import concurrent.futures
+import copy
+import csv
 import json
 import re
+import secrets
+import shutil
 import sys
 import tempfile
 import time
@@ -28,8 +80,18 @@ import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import DeadKernelError
 
-EXERCISE_HEADING = re.compile(r"^###\s+Exercise\s+(\d+)\b[.:]?\s*(.*)")
+ROOT = Path(__file__).resolve().parent.parent
+STUDENT_DIR = ROOT / "student"
+BOOK_DIR = ROOT / "book"
+CHECKER = BOOK_DIR / "_shared" / "checker.py"
+
+EXERCISE_HEADING = re.compile(r"^###\s+Exercise\s+(\d+)\b[.:]?[ \t]*(.*)")
 SOLUTION_TITLE = "# @title Solution to exercise"
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Reading what a notebook printed. The book's own tests use this on notebooks they run unchanged (a student
+# edition must print a ✗ line for every unanswered exercise); grading never trusts these lines.
 
 
 def is_hidden(cell):
@@ -67,10 +129,8 @@ def exercises(notebook):
     return found
 
 
-def check_lines(cell):
-    """The checker's lines a cell printed: [(passed, text)], a ✗ line with its hint joined on."""
-    text = "".join(output.get("text", "") for output in cell.get("outputs", [])
-                   if output.get("output_type") == "stream" and output.get("name") == "stdout")
+def parse_check_text(text):
+    """The checker's lines in printed text: [(passed, text)], a ✗ line with its hint joined on."""
     checks = []
     for line in text.splitlines():
         if line.startswith("✓ "):
@@ -82,6 +142,12 @@ def check_lines(cell):
     return checks
 
 
+def check_lines(cell):
+    """The checker's lines a cell printed: [(passed, text)], a ✗ line with its hint joined on."""
+    return parse_check_text("".join(output.get("text", "") for output in cell.get("outputs", [])
+                                    if output.get("output_type") == "stream" and output.get("name") == "stdout"))
+
+
 def first_error(cells):
     for cell in cells:
         for output in cell.get("outputs", []):
@@ -91,33 +157,492 @@ def first_error(cells):
     return None
 
 
+def verdict(checks, error, not_run, finished=True):
+    """(passed, message) of one exercise from its checks [(passed, text)] and the first error of its cells."""
+    if error:
+        return False, f"raised {error[0]}: {error[1]}".rstrip(": ")
+    if not_run:
+        return False, "not run: the kernel stopped before this exercise"
+    if not checks:
+        return False, "no check ran: the exercise's check_answer(...) line is missing"
+    if not finished:
+        return False, "the check did not run to its end"
+    if all(ok for ok, _ in checks):
+        return True, "; ".join(text for _, text in checks)
+    return False, "; ".join(text for ok, text in checks if not ok)
+
+
+def result_row(number, title, checks, error, passed, message):
+    return {
+        "exercise": number,
+        "title": title,
+        "passed": passed,
+        "message": message,
+        "checks": [{"passed": ok, "line": text} for ok, text in checks],
+        "error": {"type": error[0], "message": error[1]} if error else None,
+    }
+
+
 def grade_cells(notebook, not_run=frozenset()):
-    """The grade of every exercise of an executed notebook: a list of dicts."""
+    """The exercises of a notebook executed as it is, from the lines it printed: a list of dicts. Only for
+    notebooks nobody could have tampered with (the book's tests); `grade` does not use it."""
     results = []
     for number, title, setup, body in exercises(notebook):
         cells = [notebook.cells[i] for i in setup + body]
         checks = [check for i in body for check in check_lines(notebook.cells[i])]
         # a hidden set-up cell that raised matters only if the exercise's own cells then failed to check
         error = first_error(cells) if first_error([notebook.cells[i] for i in body]) or not checks else None
-        if error:
-            passed, message = False, f"raised {error[0]}: {error[1]}".rstrip(": ")
-        elif any(i in not_run for i in setup + body):
-            passed, message = False, "not run: the kernel stopped before this exercise"
-        elif not checks:
-            passed, message = False, "no check ran: the exercise's check_answer(...) line is missing"
-        elif all(ok for ok, _ in checks):
-            passed, message = True, "; ".join(text for _, text in checks)
-        else:
-            passed, message = False, "; ".join(text for ok, text in checks if not ok)
-        results.append({
-            "exercise": number,
-            "title": title,
-            "passed": passed,
-            "message": message,
-            "checks": [{"passed": ok, "line": text} for ok, text in checks],
-            "error": {"type": error[0], "message": error[1]} if error else None,
-        })
+        passed, message = verdict(checks, error, any(i in not_run for i in setup + body))
+        results.append(result_row(number, title, checks, error, passed, message))
     return results
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Reading code
+
+
+def python_source(source):
+    """A cell's source as plain Python (IPython's %magics and !commands become function calls)."""
+    try:
+        from IPython.core.inputtransformer2 import TransformerManager
+        return TransformerManager().transform_cell(source)
+    except Exception:  # noqa: BLE001 - no IPython, or a cell it cannot transform: use the text as it is
+        return source
+
+
+def parse(source):
+    try:
+        return ast.parse(python_source(source))
+    except (SyntaxError, ValueError):
+        return None
+
+
+def bound_names(tree):
+    """The global names a cell's top-level code binds (not the locals of its functions)."""
+    names = set()
+
+    def targets(node):
+        for sub in ast.walk(node):
+            if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Store):
+                names.add(sub.id)
+
+    def visit(statements):
+        for node in statements:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                names.add(node.name)
+            elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                for alias in node.names:
+                    names.add(alias.asname or alias.name.split(".")[0])
+            elif isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
+                for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
+                    targets(target)
+                targets(node.value) if node.value is not None else None  # walrus
+            elif isinstance(node, (ast.For, ast.AsyncFor)):
+                targets(node.target)
+            elif isinstance(node, (ast.With, ast.AsyncWith)):
+                for item in node.items:
+                    if item.optional_vars is not None:
+                        targets(item.optional_vars)
+            elif isinstance(node, ast.Try):
+                for handler in node.handlers:
+                    if handler.name:
+                        names.add(handler.name)
+            else:
+                targets(node)
+            for field in ("body", "orelse", "finalbody", "handlers"):
+                if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                    children = getattr(node, field, [])
+                    visit([c for c in children if isinstance(c, ast.stmt)])
+                    for handler in children if field == "handlers" else []:
+                        visit(handler.body)
+
+    visit(tree.body if tree else [])
+    return names
+
+
+def loaded_names(tree):
+    """Every name a cell reads, in its own code or in the bodies of the functions it defines."""
+    return {node.id for node in ast.walk(tree) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)} if tree else set()
+
+
+def calls_a_check(node):
+    return any(isinstance(sub, ast.Call) and isinstance(sub.func, ast.Name) and sub.func.id.startswith("check")
+               for sub in ast.walk(node))
+
+
+def split_exercise(source):
+    """(student part, check part, the check part's statements) of a pristine exercise cell. The check part
+    starts at the first statement that calls a check function (`check_answer` or a chapter's `check_...`),
+    together with the statements just before it that call something to measure the student's answer
+    (`with count_forward_passes(model) as passes: ...`, `calls.clear()`), but not a definition, an import
+    or a statement holding the placeholder `...`."""
+    code = python_source(source)
+    tree = parse(source)
+    if tree is None:
+        return code, "", []
+    body = tree.body
+    start = next((i for i, node in enumerate(body) if calls_a_check(node)), None)
+    if start is None:
+        return code, "", []
+
+    def measures(node):
+        return (not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Import, ast.ImportFrom))
+                and any(isinstance(sub, ast.Call) for sub in ast.walk(node))
+                and not any(isinstance(sub, ast.Constant) and sub.value is Ellipsis for sub in ast.walk(node)))
+
+    while start > 0 and measures(body[start - 1]):
+        start -= 1
+    lines = code.split("\n")
+    first_line = body[start].lineno - 1
+    return "\n".join(lines[:first_line]).rstrip(), "\n".join(lines[first_line:]).strip("\n"), body[start:]
+
+
+def strip_checks(source, check_statements, replacement=None):
+    """The student's cell without its check statements: any top-level statement equal to one of the
+    pristine check statements, or that calls a check function (outside a definition), is removed; the rest of
+    the student's code stays as written. With `replacement`, that text takes the place of the first removed
+    statement (or goes at the end when none was removed), so code after the check still runs after it.
+    Returns (code, parsed); a cell that does not parse is returned as it is (it raises when run)."""
+    code = python_source(source)
+    tree = parse(source)
+    if tree is None:
+        return code, False
+    pristine = {ast.dump(node) for node in check_statements}
+    lines = code.split("\n")
+    remove, first_removed = set(), None
+    for node in tree.body:
+        defines = isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+        if ast.dump(node) in pristine or (not defines and calls_a_check(node)):
+            first = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
+            remove.update(range(first - 1, node.end_lineno))
+            first_removed = first - 1 if first_removed is None else first_removed
+    kept = []
+    for i, line in enumerate(lines):
+        if i == first_removed and replacement is not None:
+            kept.append(replacement)
+        if i not in remove:
+            kept.append(line)
+    if replacement is not None and first_removed is None:
+        kept += ["", replacement]
+    return "\n".join(kept).rstrip(), True
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Which chapter, and the pristine editions
+
+
+def chapters():
+    return sorted(path.stem for path in STUDENT_DIR.glob("*.ipynb"))
+
+
+def first_title(notebook):
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown" and cell.source.startswith("# "):
+            return cell.source.split("\n", 1)[0]
+    return None
+
+
+def find_chapter(notebook):
+    """The chapter a submission belongs to: its metadata, else the student edition sharing most cell ids
+    with it, else the one with the same title; None when nothing matches."""
+    named = notebook.metadata.get("book", {}).get("chapter")
+    if named in chapters():
+        return named
+    ids = {cell.get("id") for cell in notebook.cells} - {None}
+    best, overlap = None, 0
+    for chapter in chapters():
+        pristine = nbformat.read(STUDENT_DIR / f"{chapter}.ipynb", as_version=4)
+        shared = len(ids & {cell.get("id") for cell in pristine.cells})
+        if shared > overlap:
+            best, overlap = chapter, shared
+    if best and overlap >= 5:
+        return best
+    title = first_title(notebook)
+    for chapter in chapters():
+        if title and first_title(nbformat.read(STUDENT_DIR / f"{chapter}.ipynb", as_version=4)) == title:
+            return chapter
+    return None
+
+
+def book_role(cell):
+    return cell.metadata.get("book", {})
+
+
+def layout(pristine):
+    """{exercise number: {"title", "key": [indices], "cells": [indices], "section": [indices]}} of a
+    pristine student edition, from its cell metadata (`book.role`), else from its headings."""
+    found = {}
+    headings = {}
+    for index, cell in enumerate(pristine.cells):
+        heading = EXERCISE_HEADING.match(cell.source.lstrip()) if cell.cell_type == "markdown" else None
+        if heading:
+            headings[int(heading.group(1))] = (index, heading.group(2).strip())
+    if any(book_role(cell).get("role") == "exercise" for cell in pristine.cells):
+        for index, cell in enumerate(pristine.cells):
+            role = book_role(cell)
+            if role.get("role") in ("exercise", "key"):
+                entry = found.setdefault(role["exercise"], {"key": [], "cells": []})
+                entry["key" if role["role"] == "key" else "cells"].append(index)
+    else:
+        for number, _, setup, body in exercises(pristine):
+            found[number] = {"key": setup, "cells": body}
+    for number, entry in found.items():
+        start = headings.get(number, (min(entry["cells"] or [0]), ""))[0]
+        end = max(entry["cells"] or [start])
+        entry["title"] = headings.get(number, (0, ""))[1]
+        entry["section"] = list(range(start, end + 1))
+    return dict(sorted(found.items()))
+
+
+def solution_sources(chapter):
+    """The code of the reader edition's solutions (names they read are never hidden from students)."""
+    path = BOOK_DIR / f"{chapter}.ipynb"
+    if not path.exists():
+        return []
+    reader = nbformat.read(path, as_version=4)
+    return [cell.source for cell in reader.cells if cell.cell_type == "code"
+            and (book_role(cell).get("role") == "solution" or cell.source.startswith(SOLUTION_TITLE))]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The notebook that is run
+
+
+RECORDER_CELL = r"""# The grader's own cell (tools/grade.py adds it at grading time; it is not part of the book).
+def _make_grader_recorder():
+    import builtins
+    import contextlib
+    import io
+    import json
+
+    import torch
+
+    path = __PATH__
+    checker = {"torch": torch, "__name__": "teacher_checker"}
+    exec(__CHECKER__, checker)
+    teacher_check = checker["check_answer"]
+    state = {"exercise": None}
+
+    def write(record):
+        with open(path, "a", encoding="utf-8") as file:
+            file.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+    def plain(value, depth=0):
+        # The student's value as plain Python and plain tensors; any other object becomes a
+        # description of itself, so that it cannot answer a comparison with a lie.
+        kind = type(value)
+        simple = (bool, int, float, complex, str, torch.dtype, torch.device, torch.Size)
+        if value is None or kind in simple or kind in (torch.Tensor, torch.nn.Parameter):
+            return value
+        if depth < 20 and isinstance(value, (tuple, list)):
+            items = (plain(v, depth + 1) for v in value)
+            return list(items) if isinstance(value, list) else tuple(items)
+        if depth < 20 and isinstance(value, dict):
+            return {plain(k, depth + 1): plain(v, depth + 1) for k, v in dict.items(value)}
+        for base in (int, float):  # a subclass (numpy's float64 too) becomes the plain number
+            if isinstance(value, base):
+                return base(base.__repr__(value))
+        if isinstance(value, str):
+            return str.__str__(value)
+        if kind.__module__ == "numpy" and getattr(value, "ndim", None) == 0:
+            return plain(value.item(), depth + 1)
+        return f"<{kind.__module__}.{kind.__qualname__} object>"
+
+    class Recorder:
+        def start(self, exercise):
+            state["exercise"] = exercise
+            write({"exercise": exercise, "event": "start"})
+
+        def end(self, exercise):
+            write({"exercise": exercise, "event": "end"})
+            state["exercise"] = None
+
+        def check_answer(self, name, got, expected, atol=1e-5, rtol=1e-4, hint=""):
+            buffer = io.StringIO()
+            with contextlib.redirect_stdout(buffer):
+                ok = teacher_check(str(name), plain(got), expected, atol, rtol, str(hint))
+            text = buffer.getvalue()
+            builtins.print(text, end="")
+            write({"exercise": state["exercise"], "passed": ok is True, "text": text})
+            return ok
+
+        def print(self, *args, **kwargs):
+            builtins.print(*args, **kwargs)
+            text = " ".join(str(a) for a in args).lstrip()
+            if text.startswith("✗"):  # a chapter's checking function printing its own failure
+                write({"exercise": state["exercise"], "passed": False, "text": text + "\n"})
+
+    return Recorder()
+
+
+__NAME__ = _make_grader_recorder()
+__NAME___check = __NAME__.check_answer
+__NAME___print = __NAME__.print
+del _make_grader_recorder
+"""
+
+
+class Renamer(ast.NodeTransformer):
+    """Renames global names in teacher code: each name of `names` gets the nonce appended; `check_answer`
+    and `print` become the recorder's when `checks` is set."""
+
+    def __init__(self, names, nonce, recorder, checks):
+        self.map = {name: f"{name}_{nonce}" for name in names}
+        if checks:
+            self.map.update({"check_answer": f"{recorder}_check", "print": f"{recorder}_print"})
+
+    def visit_Name(self, node):
+        node.id = self.map.get(node.id, node.id)
+        return node
+
+    def visit_arg(self, node):
+        node.arg = self.map.get(node.arg, node.arg)
+        return node
+
+    def rename_definition(self, node):
+        node.name = self.map.get(node.name, node.name)
+        return self.generic_visit(node)
+
+    visit_FunctionDef = visit_AsyncFunctionDef = visit_ClassDef = rename_definition
+
+    def visit_Global(self, node):
+        node.names = [self.map.get(name, name) for name in node.names]
+        return node
+
+    visit_Nonlocal = visit_Global
+
+    def visit_alias(self, node):
+        bound = node.asname or node.name.split(".")[0]
+        if bound in self.map and (node.asname or "." not in node.name):
+            node.asname = self.map[bound]
+        return node
+
+
+def renamed(source, names, nonce, recorder, checks=False):
+    """Teacher code with its hidden names renamed (unchanged text when it uses none of them)."""
+    tree = parse(source)
+    if tree is None:
+        return python_source(source)
+    used = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)} | bound_names(tree)
+    used |= {name for n in ast.walk(tree) if isinstance(n, (ast.Global, ast.Nonlocal)) for name in n.names}
+    if not (used & set(names)) and not (checks and used & {"check_answer", "print"}):
+        return python_source(source)
+    return ast.unparse(Renamer(names, nonce, recorder, checks).visit(tree))
+
+
+def build_graded(submission, chapter, nonce, results_path, tries=()):
+    """The notebook to run: the pristine student edition with the student's exercise code put in, and the
+    grader's recorder; returns (notebook, {exercise: {"title", "cells": graded indices}}, notes).
+
+    `tries` (for the book's tests of wrong methods): [(tag, exercise, cell position, source)], each run
+    after the exercise as a copy of its cells with the one at `cell position` replaced by `source`, and
+    graded under `tag` as if it were an exercise of its own."""
+    pristine = nbformat.read(STUDENT_DIR / f"{chapter}.ipynb", as_version=4)
+    parts = layout(pristine)
+    recorder = f"_grader_{nonce}"
+    owner = {}  # pristine index -> exercise number, for every cell of an exercise's section
+    for number, entry in parts.items():
+        for index in entry["section"] + entry["cells"]:
+            owner[index] = number
+    key_of = {index: number for number, entry in parts.items() for index in entry["key"]}
+    exercise_of = {index: number for number, entry in parts.items() for index in entry["cells"]}
+
+    # The names the hidden reference cells bind are renamed (with the nonce) in every teacher's cell and
+    # check, so the student's code cannot read or rebind them; except the names an exercise's own code or
+    # a solution reads (a function the exercise gives, `squared_error`), which the student may use.
+    key_names = set().union(*(bound_names(parse(pristine.cells[i].source)) for i in key_of)) if key_of else set()
+    readable = set()
+    for index in exercise_of:
+        student_part, _, _ = split_exercise(pristine.cells[index].source)
+        readable |= loaded_names(parse(student_part)) | bound_names(parse(student_part))
+    for source in solution_sources(chapter):  # without their `assert check_answer(...)` lines
+        code = strip_checks(source, [])[0]
+        readable |= loaded_names(parse(code)) | bound_names(parse(code))
+    hide = sorted(key_names - readable - {"check_answer", "print"})
+
+    # the student's cells, by id; cells without a known id belong to the exercise section they sit in
+    pristine_index = {cell.get("id"): i for i, cell in enumerate(pristine.cells)}
+    known = {}
+    added = {number: [] for number in parts}
+    dropped = 0
+    current = None
+    matched_by_id = any(cell.get("id") in pristine_index for cell in submission.cells)
+    if matched_by_id:
+        for cell in submission.cells:
+            index = pristine_index.get(cell.get("id"))
+            if index is not None:
+                current = owner.get(index)
+                if index in exercise_of and index not in known:
+                    known[index] = cell
+                    added[current].append(("pristine", index))
+            elif cell.cell_type == "code":
+                if current is None:
+                    dropped += bool(cell.source.strip())
+                else:
+                    added[current].append(("added", cell))
+    else:  # no cell ids (an old Jupyter): match each exercise's cells in order under its heading
+        student = {number: body for number, _, _, body in exercises(submission)}
+        for number, entry in parts.items():
+            body = [submission.cells[i] for i in student.get(number, [])]
+            extra = len(body) - len(entry["cells"])
+            for cell in body[:max(extra, 0)]:
+                added[number].append(("added", cell))
+            for index, cell in zip(entry["cells"], body[max(extra, 0):], strict=False):
+                known[index] = cell
+                added[number].append(("pristine", index))
+
+    def check_cell(index, cell_source, tag=None):
+        _, block, statements = split_exercise(pristine.cells[index].source)
+        if not block:
+            return strip_checks(cell_source, statements)[0]
+        number = exercise_of[index] if tag is None else tag
+        check = renamed(block, hide, nonce, recorder, checks=True)
+        run = f"{recorder}.start({number!r})\n{check}\n{recorder}.end({number!r})"
+        return strip_checks(cell_source, statements, replacement=run)[0]
+
+    recorder_source = (RECORDER_CELL.replace("__PATH__", repr(str(results_path)))
+                       .replace("__CHECKER__", repr(CHECKER.read_text())).replace("__NAME__", recorder))
+    cells = [nbformat.v4.new_code_cell(recorder_source)]
+    graded = {number: {"title": entry["title"], "cells": []} for number, entry in parts.items()}
+    placed, key_cells = set(), set()
+    for index, cell in enumerate(pristine.cells):
+        if index in exercise_of:
+            number = exercise_of[index]
+            if number in placed:
+                continue
+            placed.add(number)
+            sequence = added[number]
+            present = {item for kind, item in sequence if kind == "pristine"}
+            sequence += [("pristine", i) for i in parts[number]["cells"] if i not in present]
+            for kind, item in sequence:
+                if kind == "pristine":
+                    source = known[item].source if item in known else pristine.cells[item].source
+                    new = nbformat.v4.new_code_cell(check_cell(item, source))
+                else:
+                    new = nbformat.v4.new_code_cell(strip_checks(item.source, [])[0])
+                graded[number]["cells"].append(len(cells))
+                cells.append(new)
+            for tag, exercise, position, source in tries:
+                if exercise != number:
+                    continue
+                keys = [i for i in graded[number]["cells"] if i in key_cells]
+                graded[tag] = {"title": parts[number]["title"], "cells": keys}
+                for k, item in enumerate(parts[number]["cells"]):
+                    text = source if k == position else pristine.cells[item].source
+                    graded[tag]["cells"].append(len(cells))
+                    cells.append(nbformat.v4.new_code_cell(check_cell(item, text, tag)))
+            continue
+        new = copy.deepcopy(cell)
+        if cell.cell_type == "code":
+            new.outputs, new.execution_count = [], None
+            new.source = renamed(cell.source, hide, nonce, recorder, checks=index in key_of)
+            if index in key_of:
+                graded[key_of[index]]["cells"].append(len(cells))
+                key_cells.add(len(cells))
+        cells.append(new)
+    notebook = nbformat.v4.new_notebook(cells=cells, metadata=copy.deepcopy(pristine.metadata))
+    notes = [f"{dropped} cell(s) added outside the exercises were not run"] if dropped else []
+    return notebook, graded, notes
 
 
 def execute(notebook, timeout=300):
@@ -129,19 +654,65 @@ def execute(notebook, timeout=300):
         client.execute()
     except DeadKernelError:
         pass
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
     return {i for i, cell in enumerate(notebook.cells)
             if cell.cell_type == "code" and cell.get("execution_count") is None and cell.source.strip()}
 
 
+def read_records(path):
+    records = []
+    if path.exists():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            try:
+                records.append(json.loads(line))
+            except json.JSONDecodeError:
+                continue
+    return records
+
+
+def grade_notebook(submission, timeout=300, tries=(), prepare=None):
+    """Grade a submission (an nbformat notebook): (chapter, results, seconds, executed graded notebook).
+    Raises LookupError when the notebook matches no chapter. `tries`: see build_graded; `prepare(notebook,
+    graded)` may change the notebook to run (the book's tests empty the cells the exercises do not need)."""
+    chapter = find_chapter(submission)
+    if chapter is None:
+        raise LookupError("this notebook matches no chapter's student edition (no metadata, cell ids or title)")
+    nonce = secrets.token_hex(12)
+    channel = Path(tempfile.mkdtemp(prefix="grade-results-"))
+    results_path = channel / f"results-{nonce}.jsonl"
+    try:
+        notebook, graded, notes = build_graded(submission, chapter, nonce, results_path, tries)
+        if prepare is not None:
+            prepare(notebook, graded)
+        start = time.perf_counter()  # the wall time of the whole run, for the summary line only
+        not_run = execute(notebook, timeout)
+        seconds = time.perf_counter() - start
+        records = read_records(results_path)
+    finally:
+        shutil.rmtree(channel, ignore_errors=True)
+    results = []
+    for number, entry in graded.items():
+        mine = [r for r in records if r.get("exercise") == number]
+        checks = [check for r in mine if "text" in r for check in parse_check_text(r["text"])
+                  or [(bool(r.get("passed")), "(a check without a message)")]]
+        # a check recorded as failed whose text says ✓ is still a failure (the recorder's verdict wins)
+        if any("text" in r and not r.get("passed") for r in mine) and all(ok for ok, _ in checks):
+            checks.append((False, "a check failed"))
+        finished = any(r.get("event") == "end" for r in mine)
+        cells = [notebook.cells[i] for i in entry["cells"]]
+        error = first_error(cells)
+        passed, message = verdict(checks, error, any(i in not_run for i in entry["cells"]), finished)
+        if notes and not passed:
+            message += f" ({'; '.join(notes)})"
+        results.append(result_row(number, entry["title"], checks, error, passed, message))
+    return chapter, results, seconds, notebook
+
+
 def grade(path, timeout=300):
-    """Read, execute and grade one notebook; return (results, seconds)."""
-    notebook = nbformat.read(path, as_version=4)
-    for cell in notebook.cells:
-        if cell.cell_type == "code":
-            cell.outputs, cell.execution_count = [], None
-    start = time.perf_counter()  # the wall time of the whole run, for the summary line only
-    not_run = execute(notebook, timeout)
-    return grade_cells(notebook, not_run), time.perf_counter() - start
+    """Read, rebuild, execute and grade one notebook; return (results, seconds)."""
+    _, results, seconds, _ = grade_notebook(nbformat.read(path, as_version=4), timeout)
+    return results, seconds
 
 
 def table(results):
@@ -153,22 +724,198 @@ def table(results):
     return "\n".join(lines)
 
 
+# ---------------------------------------------------------------------------------------------------------
+# A whole class
+
+
+def submissions(folder):
+    """[(student, path)]: FOLDER/<student>.ipynb, and FOLDER/<student>/<chapter>.ipynb."""
+    found = [(path.stem, path) for path in sorted(folder.glob("*.ipynb"))]
+    found += [(path.parent.name, path) for path in sorted(folder.glob("*/*.ipynb"))
+              if not path.parent.name.startswith(".")]
+    return found
+
+
+def grade_batch(folder, csv_path, timeout=300, jobs=1):
+    """Grade every submission in a folder; write the CSV; return the rows."""
+
+    def one(item):
+        student, path = item
+        try:
+            submission = nbformat.read(path, as_version=4)
+            chapter, results, _, _ = grade_notebook(submission, timeout)
+        except Exception as error:  # noqa: BLE001 - one unreadable file must not stop the class's grading
+            return [{"student": student, "chapter": "", "exercise": "", "points": 0,
+                     "message": f"not graded ({path.name}): {type(error).__name__}: {error}"}]
+        return [{"student": student, "chapter": chapter, "exercise": r["exercise"], "points": int(r["passed"]),
+                 "message": r["message"]} for r in results]
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        rows = [row for rows in pool.map(one, submissions(folder)) for row in rows]
+    with open(csv_path, "w", newline="", encoding="utf-8") as file:
+        writer = csv.DictWriter(file, fieldnames=["student", "chapter", "exercise", "points", "message"])
+        writer.writeheader()
+        writer.writerows(rows)
+    return rows
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Export for nbgrader
+
+
+NBGRADER_CONFIG = '''# nbgrader configuration written by tools/grade.py --export nbgrader (the course directory is this folder).
+c = get_config()  # noqa: F821 - nbgrader defines it
+# An answer cell keeps the book's placeholder above its solution region; the region itself becomes this line.
+c.ClearSolutions.code_stub = {"python": "# (your code goes in the placeholder above)"}
+'''
+
+
+def solution_code(source, check_statements):
+    """A reader edition's solution cell as nbgrader solution code: without its `# @title` line, and without
+    its check statements and what follows them (which the test cell runs)."""
+    lines = source.split("\n")
+    if lines and lines[0].startswith("# @title"):
+        lines = lines[1:]
+    code = python_source("\n".join(lines))
+    tree = parse(code)
+    if tree is None:
+        return code.strip("\n")
+    pristine = {ast.dump(node) for node in check_statements}
+    stop = next((node.lineno - 1 for node in tree.body
+                 if ast.dump(node) in pristine or calls_a_check(node)), None)
+    return "\n".join(code.split("\n")[:stop]).strip("\n")
+
+
+def nbgrader_test(number, block):
+    """The autograder test cell of an exercise: the pristine check statements, with their ✓/✗ lines
+    captured; the cell raises (0 points) unless every check passed."""
+    if '"""' in block or "'''" in block:  # a multi-line string must not be indented: run it as text
+        body = f"    exec({block!r})"
+    else:
+        body = "\n".join(f"    {line}" if line.strip() else "" for line in block.split("\n"))
+    return (f"# The check of Exercise {number} (1 point when every check passes; written by tools/grade.py)\n"
+            "import contextlib\nimport io\n\n"
+            "_check_output = io.StringIO()\n"
+            "with contextlib.redirect_stdout(_check_output):\n"
+            f"{body}\n"
+            "print(_check_output.getvalue(), end=\"\")\n"
+            "assert \"✓\" in _check_output.getvalue() and \"✗\" not in _check_output.getvalue(), "
+            "\"a check failed: see the lines above\"")
+
+
+def nbgrader_notebook(chapter):
+    """The nbgrader source notebook of one chapter: every code cell of the student edition outside the
+    exercises locked (read-only), each exercise's cells answer cells (the book's placeholder, then the
+    reader edition's solution in a solution region), and after each exercise a locked test cell with its
+    check, worth 1 point."""
+    pristine = nbformat.read(STUDENT_DIR / f"{chapter}.ipynb", as_version=4)
+    parts = layout(pristine)
+    exercise_of = {index: number for number, entry in parts.items() for index in entry["cells"]}
+    solutions = {}
+    reader_path = BOOK_DIR / f"{chapter}.ipynb"
+    if reader_path.exists():
+        for cell in nbformat.read(reader_path, as_version=4).cells:
+            role = book_role(cell)
+            if role.get("role") == "solution":
+                solutions.setdefault(role["exercise"], []).append(cell.source)
+
+    def meta(grade_id, **fields):
+        return {"nbgrader": {"schema_version": 3, "grade_id": grade_id, "locked": False, "solution": False,
+                             "grade": False, **fields}}
+
+    cells = []
+    for index, cell in enumerate(pristine.cells):
+        new = copy.deepcopy(cell)
+        new.pop("id", None)
+        if cell.cell_type == "code":
+            new.outputs, new.execution_count = [], None
+        if cell.cell_type != "code" or index not in exercise_of:
+            if cell.cell_type == "code":  # set-up, shared, checker and reference cells: read-only
+                new.metadata.update(meta(f"{chapter}-cell-{index}", locked=True))
+            cells.append(new)
+            continue
+        number = exercise_of[index]
+        last = index == parts[number]["cells"][-1]
+        student_part, block, statements = split_exercise(cell.source)
+        answer = student_part if block else python_source(cell.source)
+        if last:
+            solution = [solution_code(source, statements) for source in solutions.get(number, [])]
+            if any(solution):
+                answer += "\n\n### BEGIN SOLUTION\n" + "\n\n".join(filter(None, solution)) + "\n### END SOLUTION"
+        new.source = answer.strip("\n")
+        new.metadata.update(meta(f"{chapter}-exercise-{number}-answer-{index}", solution=True))
+        cells.append(new)
+        if block:
+            test = nbformat.v4.new_code_cell(nbgrader_test(number, block))
+            test.pop("id", None)
+            test.metadata.update(meta(f"{chapter}-exercise-{number}-test", locked=True, grade=True, points=1))
+            cells.append(test)
+    return nbformat.v4.new_notebook(cells=cells, metadata=copy.deepcopy(pristine.metadata))
+
+
+def export_nbgrader(outdir, only=None):
+    """Write OUTDIR/source/<chapter>/<chapter>.ipynb for every chapter with exercises, and
+    OUTDIR/nbgrader_config.py; return the paths written."""
+    written = []
+    for chapter in only or chapters():
+        notebook = nbgrader_notebook(chapter)
+        if not any("nbgrader" in cell.metadata and cell.metadata["nbgrader"].get("grade") for cell in notebook.cells):
+            continue
+        path = outdir / "source" / chapter / f"{chapter}.ipynb"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for cell in notebook.cells:  # nbgrader 0.9 keeps nbformat 4.4 notebooks: no cell ids
+            cell.pop("id", None)
+        notebook.nbformat_minor = 4
+        path.write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        written.append(path)
+    config = outdir / "nbgrader_config.py"
+    config.write_text(NBGRADER_CONFIG, encoding="utf-8")
+    return written + [config]
+
+
+# ---------------------------------------------------------------------------------------------------------
+
+
 def main(argv=None):
-    parser = argparse.ArgumentParser(description="Grade a student's completed notebook (see the module docstring).")
-    parser.add_argument("notebook", type=Path)
+    parser = argparse.ArgumentParser(description="Grade students' notebooks (see the module docstring).")
+    parser.add_argument("notebook", type=Path, nargs="?")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     parser.add_argument("--timeout", type=int, default=300, help="seconds a single cell may take (default 300)")
+    parser.add_argument("--batch", type=Path, metavar="FOLDER", help="grade every notebook in FOLDER")
+    parser.add_argument("--csv", type=Path, default=Path("grades.csv"), help="where --batch writes its rows")
+    parser.add_argument("--jobs", type=int, default=1, help="notebooks graded at a time with --batch")
+    parser.add_argument("--export", nargs=2, metavar=("FORMAT", "OUTDIR"),
+                        help="write the chapters as nbgrader source notebooks (FORMAT: nbgrader)")
+    parser.add_argument("--save-graded", type=Path, metavar="PATH",
+                        help="also write the notebook as it was run, with its outputs (for a teacher's look)")
     args = parser.parse_args(argv)
+    if args.export:
+        kind, outdir = args.export
+        if kind != "nbgrader":
+            parser.error("--export knows one format: nbgrader")
+        for path in export_nbgrader(Path(outdir)):
+            print(path)
+        return 0
+    if args.batch:
+        rows = grade_batch(args.batch, args.csv, args.timeout, args.jobs)
+        students = len({row["student"] for row in rows})
+        print(f"{len(rows)} rows for {students} student(s) written to {args.csv}")
+        return 0
+    if args.notebook is None:
+        parser.error("say which notebook to grade (or --batch FOLDER, or --export nbgrader OUTDIR)")
     try:
-        nbformat.read(args.notebook, as_version=4)
-    except Exception as error:  # a missing file, bad JSON, not a notebook: nothing to grade
+        submission = nbformat.read(args.notebook, as_version=4)
+        chapter, results, seconds, executed = grade_notebook(submission, args.timeout)
+    except (OSError, ValueError, LookupError, nbformat.reader.NotJSONError) as error:
         print(f"cannot read {args.notebook}: {type(error).__name__}: {error}", file=sys.stderr)
         return 2
-    results, seconds = grade(args.notebook.resolve(), args.timeout)
+    if args.save_graded:
+        nbformat.write(executed, args.save_graded)
     passed = sum(r["passed"] for r in results)
     if args.json:
-        print(json.dumps({"notebook": str(args.notebook), "passed": passed, "total": len(results),
-                          "seconds": round(seconds, 1), "exercises": results}, indent=1, ensure_ascii=False))
+        print(json.dumps({"notebook": str(args.notebook), "chapter": chapter, "passed": passed,
+                          "total": len(results), "seconds": round(seconds, 1), "exercises": results},
+                         indent=1, ensure_ascii=False))
     else:
         if results:
             print(table(results))

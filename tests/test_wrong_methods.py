@@ -1,0 +1,196 @@
+"""Wrong methods must fail their exercise's check. Each chapter's tests/wrong_methods/<chapter>.py lists
+plausible wrong answers to its method exercises:
+
+    WRONG = [(exercise label, index of the exercise's code cell (0 = first), why it is wrong, cell source)]
+
+For each chapter, one run of its student edition holds every try (each as a copy of its exercise's cells
+after the exercise, graded on its own) and the reader edition's solution of each tried exercise; the run is
+graded by tools/grade.py, the tamper-proof grader. Every try must fail through a ✗ line of its check (a try
+that raises proves nothing about the check), and every solution must pass under the same conditions.
+
+To keep the runs short, cells that neither the checks, the exercises, the hidden reference cells nor the
+shared cells need (timing sweeps, plots, prose) are emptied before the run: a cell is kept when it binds or
+changes a name that a kept cell reads. A chapter whose emptied run raises outside the tries is run again
+whole."""
+
+import concurrent.futures
+import importlib.util
+import sys
+import threading
+
+import nbformat
+import pytest
+from chapter_exercises import answer_source, reader_solutions
+
+from conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "tools"))
+import grade  # noqa: E402
+
+WRONG_DIR = ROOT / "tests" / "wrong_methods"
+
+
+def load(chapter):
+    spec = importlib.util.spec_from_file_location(f"wrong_methods_{chapter}", WRONG_DIR / f"{chapter}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.WRONG
+
+
+def chapters():
+    return sorted(path.stem for path in WRONG_DIR.glob("*.py") if not path.stem.startswith("_"))
+
+
+def params():
+    found = []
+    for chapter in chapters():
+        for k, (label, _, why, _) in enumerate(load(chapter)):
+            found.append(pytest.param(chapter, k, id=f"{chapter}-{label}-{k}-{why[:60]}"))
+    return found
+
+
+def labels(notebook):
+    """{exercise label: exercise number} from the student edition's cell metadata."""
+    return {cell.metadata["book"]["label"]: cell.metadata["book"]["exercise"] for cell in notebook.cells
+            if cell.metadata.get("book", {}).get("role") == "exercise"}
+
+
+def touched_names(tree):
+    """Names a cell binds, or changes in place in its top-level code: a method call (`model.eval()`,
+    `torch.manual_seed(0)`) or an assignment into an attribute or item (`x[0] = 1`)."""
+    ast = grade.ast
+    names = grade.bound_names(tree)
+
+    def root(node):
+        while isinstance(node, (ast.Attribute, ast.Subscript, ast.Call)):
+            node = node.func if isinstance(node, ast.Call) else node.value
+        return node.id if isinstance(node, ast.Name) else None
+
+    def visit(statements):
+        for node in statements:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                continue
+            if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
+                if isinstance(node.value.func, ast.Attribute):
+                    names.add(root(node.value.func))
+            elif isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
+                for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
+                    if not isinstance(target, ast.Name):
+                        names.add(root(target))
+            for field in ("body", "orelse", "finalbody"):
+                visit([child for child in getattr(node, field, []) if isinstance(child, ast.stmt)])
+            for handler in getattr(node, "handlers", []):
+                visit(handler.body)
+
+    visit(tree.body)
+    return names - {None, "plt", "fig", "ax", "axes"}
+
+
+def free_names(tree):
+    """The global names a cell reads: its top-level reads, and the reads of its functions, lambdas and
+    comprehensions that are not their own arguments or locals."""
+    ast = grade.ast
+    found = set()
+    scopes = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp,
+              ast.GeneratorExp)
+
+    def visit(node, local):
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, scopes):
+                inner = {n.id for n in ast.walk(child) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+                inner |= {a.arg for a in ast.walk(child) if isinstance(a, ast.arg)}
+                visit(child, local | inner)
+            elif isinstance(child, ast.Name) and isinstance(child.ctx, ast.Load):
+                if child.id not in local:
+                    found.add(child.id)
+            else:
+                visit(child, local)
+
+    visit(tree, set())
+    return found
+
+
+def prune(notebook, graded):
+    """Empty the code cells that no kept cell needs (see the module docstring)."""
+    keep = {0} | {i for entry in graded.values() for i in entry["cells"]}
+    keep |= {i for i, cell in enumerate(notebook.cells) if cell.metadata.get("book", {}).get("role") == "shared"}
+    trees = {i: grade.parse(cell.source) for i, cell in enumerate(notebook.cells) if cell.cell_type == "code"}
+    needed = set().union(*(free_names(trees[i]) for i in keep if trees.get(i)))
+    for i in sorted(trees, reverse=True):
+        if i in keep:
+            continue
+        if trees[i] is None or touched_names(trees[i]) & needed:
+            keep.add(i)
+            needed |= free_names(trees[i]) if trees[i] else set()
+    for i, cell in enumerate(notebook.cells):
+        if cell.cell_type == "code" and i not in keep:
+            cell.source = ""
+
+
+def grade_chapter(chapter):
+    """{tag: result} for one chapter's run: tag "N/k" for try k of WRONG, "N/solution" for the solution."""
+    notebook = nbformat.read(ROOT / "student" / f"{chapter}.ipynb", as_version=4)
+    numbers = labels(notebook)
+    parts = grade.layout(notebook)
+    solutions = reader_solutions(chapter)
+    tries, unknown = [], []
+    for k, (label, position, _, source) in enumerate(load(chapter)):
+        if label not in numbers or not 0 <= position < len(parts[numbers[label]]["cells"]):
+            unknown.append(k)  # no such exercise, or no such code cell in it
+            continue
+        tries.append((f"{numbers[label]}/{k}", numbers[label], position, source))
+    for number in sorted({n for _, n, _, _ in tries}):
+        check_index = parts[number]["cells"][-1]
+        student_part, check, _ = grade.split_exercise(notebook.cells[check_index].source)
+        right = answer_source(student_part, "\n\n".join(solutions.get(number, [])), check)
+        tries.append((f"{number}/solution", number, len(parts[number]["cells"]) - 1, right))
+    tried = {tag for tag, _, _, _ in tries}
+
+    def run(prepare):
+        _, results, _, _ = grade.grade_notebook(notebook, tries=tries, prepare=prepare)
+        return {r["exercise"]: r for r in results if r["exercise"] in tried}
+
+    results = run(prune)
+    broken = any(r["error"] and r["error"]["type"] == "NameError" for r in results.values())
+    if broken or not all(results[f"{n}/solution"]["passed"] for n in {n for _, n, _, _ in tries}):
+        results = run(None)  # emptying cells broke something: run the chapter whole
+    return results, unknown, numbers
+
+
+_lock = threading.Lock()
+_runs = {}
+
+
+@pytest.fixture(scope="session")
+def chapter_runs(request):
+    """{chapter: future of grade_chapter}, started for every chapter the selected tests need, two at a
+    time."""
+    with _lock:
+        if not _runs:
+            wanted = sorted({item.callspec.params["chapter"] for item in request.session.items
+                             if getattr(item, "callspec", None) and "chapter" in item.callspec.params
+                             and item.module.__name__ == __name__})
+            pool = concurrent.futures.ThreadPoolExecutor(max_workers=2)
+            _runs.update({chapter: pool.submit(grade_chapter, chapter) for chapter in wanted})
+            pool.shutdown(wait=False)
+    return _runs
+
+
+@pytest.mark.parametrize("chapter, k", params())
+def test_wrong_method_fails_through_its_check(chapter, k, chapter_runs):
+    label, position, why, _ = load(chapter)[k]
+    results, unknown, numbers = chapter_runs[chapter].result()
+    assert k not in unknown, (f"{chapter}: no exercise labelled {label!r} with a code cell {position} "
+                                  f"(labels: {sorted(numbers)})")
+    result = results[f"{numbers[label]}/{k}"]
+    where = f"{chapter}, {label} (exercise {numbers[label]}), try {k} ({why})"
+    assert result["error"] is None, f"{where} raised instead of failing a check: {result['message']}"
+    assert not result["passed"], f"{where} passes its check: {result['message']}"
+    assert any(not check["passed"] for check in result["checks"]), f"{where}: no ✗ line ({result['message']})"
+
+
+@pytest.mark.parametrize("chapter", chapters())
+def test_solutions_of_the_tried_exercises_pass_in_the_same_run(chapter, chapter_runs):
+    results, _, _ = chapter_runs[chapter].result()
+    failing = {tag: r["message"] for tag, r in results.items() if tag.endswith("/solution") and not r["passed"]}
+    assert not failing, f"{chapter}: the reader edition's solutions fail in the run of the wrong tries: {failing}"
