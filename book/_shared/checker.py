@@ -43,7 +43,8 @@ def check_answer(name, got, expected, atol=1e-5, rtol=1e-4, hint=""):
         if len(got) != len(expected):
             return fail(f"not the right shape or counts: got {len(got)} numbers, "
                         f"{tuple(got)!r}, and the answer has {len(expected)}")
-        wrong = [i for i, (g, e) in enumerate(zip(got, expected)) if g != e]
+        pairs = zip(got, expected, strict=True)
+        wrong = [i for i, (g, e) in enumerate(pairs) if g != e]
         if wrong:
             where = ", ".join(str(i) for i in wrong)
             return fail(f"not the right shape or counts: you gave {tuple(got)!r}; "
@@ -64,8 +65,8 @@ def check_answer(name, got, expected, atol=1e-5, rtol=1e-4, hint=""):
             return fail(f"wrong shape: got shape {tuple(got.shape)}, "
                         f"{dims(got.dim())}; the answer has {dims(expected.dim())}")
         if got.shape != expected.shape:
-            differ = [str(i) for i, (g, e) in enumerate(zip(got.shape, expected.shape))
-                      if g != e]
+            pairs = zip(got.shape, expected.shape, strict=True)
+            differ = [str(i) for i, (g, e) in enumerate(pairs) if g != e]
             return fail(f"wrong shape: got shape {tuple(got.shape)}; the size along "
                         f"dimension {', '.join(differ)} is not right")
         if got.dtype != expected.dtype:

@@ -3,7 +3,7 @@ import math
 import re
 
 import IPython.display
-import matplotlib.pyplot as plt
+import matplotlib.pyplot as plt  # noqa: F401 (a chapter may draw no figure)
 import torch
 import torch.utils.benchmark as benchmark
 from IPython.display import Markdown, display
