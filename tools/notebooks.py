@@ -530,8 +530,10 @@ class BuildOutputs:
                 scrap = output.get("metadata", {}).get("scrapbook")
                 if scrap:
                     prefix = len(scrap.get("mime_prefix", ""))
-                    self.glued[scrap["name"]] = {k[prefix:]: v for k, v in output.get("data", {}).items()}
-        setup = "".join(o.get("text", "") for o in self.code[0].get("outputs", []) if o.get("output_type") == "stream")
+                    self.glued[scrap["name"]] = {k[prefix:]: v if isinstance(v, str) or not isinstance(v, list)
+                                                 else "".join(v) for k, v in output.get("data", {}).items()}
+        setup = "".join(text if isinstance(text, str) else "".join(text) for text in (
+            o.get("text", "") for o in self.code[0].get("outputs", []) if o.get("output_type") == "stream"))
         started = self.code[0].get("metadata", {}).get("execution", {}).get("iopub.execute_input", "")
         where = setup.strip().splitlines()[0] if setup.strip() else "this book's build"
         self.stamp = f"measured when the book was built ({where}, {started[:10] or 'date unknown'})"

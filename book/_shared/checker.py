@@ -38,11 +38,11 @@ def check_answer(name, got, expected, atol=1e-5, rtol=1e-4, hint=""):
         # a shape or a list of counts, often the answer itself: say what was given
         # and which entries are wrong, never the expected numbers
         if not isinstance(got, (tuple, list)) or not all(is_number(g) for g in got):
-            return fail(f"expected {len(expected)} whole numbers (a shape or counts), "
+            return fail("expected whole numbers (a shape or counts), "
                         f"got {describe(got)}")
         if len(got) != len(expected):
-            return fail(f"not the right shape or counts: got {len(got)} numbers, "
-                        f"{tuple(got)!r}, and the answer has {len(expected)}")
+            return fail(f"not the right shape or counts: you gave {tuple(got)!r}, "
+                        "and the answer has another number of entries")
         pairs = zip(got, expected, strict=True)
         wrong = [i for i, (g, e) in enumerate(pairs) if g != e]
         if wrong:
