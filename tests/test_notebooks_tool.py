@@ -209,9 +209,7 @@ def executed_copy(chapter, setup_line="torch 2.13.0+cpu on cpu, 1 thread"):
     code = [c for c in notebook["cells"] if c["cell_type"] == "code"]
     code[0]["outputs"] = [{"output_type": "stream", "name": "stdout", "text": setup_line + "\n"}]
     code[0]["metadata"]["execution"] = {"iopub.execute_input": "2026-12-05T10:00:00.000Z"}
-    scrap = {"scrapbook": {"name": "speedup", "mime_prefix": "application/papermill.record/"}}
     code[1]["outputs"] = [
-        {"output_type": "display_data", "metadata": scrap, "data": {"application/papermill.record/text/plain": "3.14159"}},
         {"output_type": "display_data", "metadata": {"scrapbook": {"name": "winner", "mime_prefix": ""}},
          "data": {"text/plain": "'jacrev'"}},
         {"output_type": "display_data", "metadata": {}, "data": {"image/png": "iVBORw0KGgo=", "text/plain": "<Figure>"}},
@@ -223,6 +221,10 @@ def test_build_outputs_ship_the_books_measurements(chapter, tmp_path):
     folder = tmp_path / "executed"
     folder.mkdir()
     (folder / f"{chapter.stem}.ipynb").write_text(json.dumps(executed_copy(chapter)))
+    # myst-nb keeps the values glued with display=False in a file of their own
+    scrap = {"scrapbook": {"name": "speedup", "mime_prefix": "application/papermill.record/"}}
+    glued = {"speedup": {"output_type": "display_data", "metadata": scrap, "data": {"text/plain": "3.14159"}}}
+    (folder / f"{chapter.stem}.glue.json").write_text(json.dumps(glued))
     measured = notebooks.BuildOutputs.of(chapter, folder)
     assert measured is not None
     cells = notebooks.build_notebook(chapter, measured=measured)["cells"]

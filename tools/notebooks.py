@@ -17,6 +17,7 @@ file in memory and compare it with the committed one: `python tools/notebooks.py
 
 import argparse
 import ast
+import contextlib
 import hashlib
 import json
 import re
@@ -514,6 +515,17 @@ EXECUTED = ROOT / "_build" / "jupyter_execute" / "book"
 IMAGE_TYPES = ("image/png", "image/svg+xml", "image/jpeg")
 
 
+def executed_on(md, cache=ROOT / "_build" / ".jupyter_cache" / "global.db"):
+    """The day the build's cache last executed this chapter ("" if unknown): a cached rebuild keeps it."""
+    if not cache.exists():
+        return ""
+    import sqlite3
+
+    with contextlib.closing(sqlite3.connect(cache)) as db:
+        row = db.execute("select max(created) from nbcache where uri like ?", (f"%/book/{md.stem}.md",)).fetchone()
+    return (row[0] or "")[:10]
+
+
 class BuildOutputs:
     """What one chapter showed when the book was built: its glued values and its figures.
 
@@ -522,9 +534,14 @@ class BuildOutputs:
     Only a build of exactly this source counts (the executed notebook's code cells must equal the .md's).
     """
 
-    def __init__(self, md, executed):
+    def __init__(self, md, executed, glue_file=None):
         self.code = [cell for cell in executed["cells"] if cell["cell_type"] == "code"]
         self.glued = {}
+        # myst-nb moves the values glued with display=False out of the notebook, into <chapter>.glue.json
+        if glue_file is not None and glue_file.exists():
+            for name, output in json.loads(glue_file.read_text()).items():
+                self.glued[name] = {k: "".join(v) if isinstance(v, list) else v
+                                    for k, v in output.get("data", {}).items()}
         for cell in self.code:
             for output in cell.get("outputs", []):
                 scrap = output.get("metadata", {}).get("scrapbook")
@@ -535,6 +552,7 @@ class BuildOutputs:
         setup = "".join(text if isinstance(text, str) else "".join(text) for text in (
             o.get("text", "") for o in self.code[0].get("outputs", []) if o.get("output_type") == "stream"))
         started = self.code[0].get("metadata", {}).get("execution", {}).get("iopub.execute_input", "")
+        started = started or executed_on(md)
         where = setup.strip().splitlines()[0] if setup.strip() else "this book's build"
         self.stamp = f"measured when the book was built ({where}, {started[:10] or 'date unknown'})"
 
@@ -549,7 +567,7 @@ class BuildOutputs:
                    if cell.cell_type == "code"]
         built = ["".join(c["source"]) if isinstance(c["source"], list) else c["source"]
                  for c in executed["cells"] if c["cell_type"] == "code"]
-        return cls(md, executed) if built == sources else None
+        return cls(md, executed, folder / f"{md.stem}.glue.json") if built == sources else None
 
     def fill(self, text):
         from myst_nb.core.variables import format_plain_text  # the site's own formatting of {glue:text}
