@@ -7,6 +7,7 @@
 #                  from PyPI, in a throw-away venv of about 5.5 GB under /tmp (not part of make test)
 # make grade NOTEBOOK=path - run a student's completed notebook and print a table: exercise, passed or not, hint
 # make grade-class FOLDER=path CSV=grades.csv - grade every student's notebook in a folder into a CSV for a gradebook
+# make lighthouse - Lighthouse mobile scores and page weights of the built site (a benchmark, not a test)
 # make pdf   - print the built site (make book first, done for you) to one PDF, _build/pdf/book.pdf
 # make clean - remove the build output (keeps .venv)
 
@@ -16,9 +17,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: book test notebooks linkcheck test-torch grade grade-class pdf clean setup setup-test
+.PHONY: book test notebooks linkcheck lighthouse test-torch grade grade-class pdf clean setup setup-test
 
 book: setup
+	@# KaTeX typesets the math at build time, with node
+	@command -v node >/dev/null || { $(SUDO) apt-get update && $(SUDO) apt-get install -y nodejs; }
 	$(BIN)/jupyter-book build -W -n --keep-going .
 	@echo "The book is at $(CURDIR)/_build/html/index.html"
 
@@ -63,6 +66,12 @@ grade: setup
 grade-class: setup
 	@[ -n "$(FOLDER)" ] || { echo "Say which folder, e.g. make grade-class FOLDER=submissions CSV=grades.csv"; exit 2; }
 	$(BIN)/python tools/grade.py --batch "$(FOLDER)" --csv "$(or $(CSV),grades.csv)"
+
+# Lighthouse (npm, pinned in package.json) audits the home page and three chapters of the built site in
+# Debian's Chromium with its mobile emulation, three runs each (median); exits 1 if a target of issue 16 is
+# missed. A benchmark, not part of `make test`: its scores move with the machine's load.
+lighthouse: book node_modules/.installed /usr/bin/chromium
+	$(BIN)/python tools/lighthouse.py _build/html
 
 # The printable book: Chromium (Debian's, through Playwright from requirements-test.txt) prints every page
 # of _toc.yml from the built site, offline; pypdf merges them with one bookmark per chapter.

@@ -1,8 +1,11 @@
 """The built site, checked as a reader meets it: headless Chromium (Debian's) driven by Playwright, against the
-clean build served on 127.0.0.1. Every page of the table of contents loads, typesets its math with the local
-MathJax, loads every image, makes no failed or off-site request and logs no console error; notebook pages
-carry launch buttons; every page passes an axe-core accessibility audit; the offline search finds chapters."""
+clean build served on 127.0.0.1. Every page of the table of contents loads, shows its math typeset (by KaTeX,
+at build time), loads every image, makes no failed or off-site request and logs no console error; notebook
+pages carry launch buttons; the header's icons show (drawn by the theme's icon fonts, without fontawesome.js);
+a chapter page weighs at most 600 KB gzipped with every figure and font it uses; every page passes an axe-core
+accessibility audit; the offline search finds chapters."""
 
+import gzip
 import re
 
 import pytest
@@ -33,10 +36,8 @@ class PageVisit:
         self.response = self.page.goto(url, wait_until="load")
 
     def wait_for_math(self):
-        """Sphinx loads MathJax only on pages with math; where it does, wait until typesetting is done."""
-        if self.page.locator("script[src*='mathjax']").count():
-            self.page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise", timeout=20000)
-            self.page.evaluate("() => MathJax.startup.promise")
+        """The math is typeset when the book is built (KaTeX); wait until its fonts (and the icons') have loaded."""
+        self.page.evaluate("() => document.fonts.ready.then(() => true)")
 
     def close(self):
         self.context.close()
@@ -59,12 +60,13 @@ def visits(browser, site, screenshots):
             }"""
         )
         visit.math_sources = page.locator(".math, span.math, div.math").count()
-        visit.typeset = page.locator("mjx-container").count()
-        # the prose a reader reads, without code and outputs (where a "\\[" is a regex, not TeX)
+        visit.typeset = page.locator(".math .katex .katex-html").count()
+        # the prose a reader reads, without code and outputs (where a "\\[" is a regex, not TeX), and without
+        # the TeX source KaTeX keeps for screen readers in its MathML
         visit.text = page.evaluate(
             """() => {
                 const article = document.querySelector("article").cloneNode(true);
-                article.querySelectorAll("pre, code, .highlight, .cell_output, .output").forEach(node => node.remove());
+                article.querySelectorAll("pre, code, .highlight, .cell_output, .output, .katex-mathml").forEach(node => node.remove());
                 return article.textContent;
             }"""
         )
@@ -91,10 +93,98 @@ def test_math_is_typeset(page_name, visits):
     visit = visits[page_name]
     if visit.math_sources:
         assert visit.typeset >= visit.math_sources, (
-            f"{page_name}: {visit.math_sources} math elements but only {visit.typeset} typeset by MathJax"
+            f"{page_name}: {visit.math_sources} math elements but only {visit.typeset} typeset by KaTeX"
         )
-    for raw in ("\\(", "\\[", "$$"):
-        assert raw not in visit.text, f"{page_name}: raw TeX {raw!r} left in the page text: MathJax did not typeset it"
+    for raw in ("\\(", "\\[", "$$", "\\begin{", "\\frac"):
+        assert raw not in visit.text, f"{page_name}: raw TeX {raw!r} left in the page text: KaTeX did not typeset it"
+
+
+ICONS = """async () => {
+    await document.fonts.ready;
+    const icons = Array.from(document.querySelectorAll(".bd-header-article i[class*='fa-'], .bd-header i[class*='fa-']"))
+        .filter(icon => icon.getClientRects().length && getComputedStyle(icon).visibility !== "hidden");
+    const blank = icons.filter(icon => {
+        const before = getComputedStyle(icon, "::before");
+        const box = icon.getBoundingClientRect();
+        return !before.content || ["none", "normal", '""'].includes(before.content)
+            || !before.fontFamily.includes("Font Awesome") || box.width < 4;
+    }).map(icon => icon.className);
+    const faces = Array.from(document.fonts).filter(face => face.family.includes("Font Awesome"))
+        .map(face => `${face.family} ${face.weight} ${face.status}`);
+    return {count: icons.length, blank, faces, svgs: document.querySelectorAll("svg.svg-inline--fa").length};
+}"""
+
+
+@pytest.mark.parametrize("page_name", ["book/intro", "book/jacobians_by_loop"])
+def test_header_icons_show(page_name, browser, site):
+    """The header buttons' icons (<i class="fa-...">) are drawn by the theme's CSS from its Font Awesome web
+    fonts, now that fontawesome.js (which swapped them for inline SVGs) is not loaded: each visible icon has
+    a glyph in a Font Awesome font that loaded, and a size."""
+    visit = PageVisit(browser, f"{site}/{page_name}.html")
+    try:
+        icons = visit.page.evaluate(ICONS)
+    finally:
+        visit.close()
+    assert icons["svgs"] == 0, f"{page_name}: icons were swapped for SVGs: is fontawesome.js loaded again?"
+    assert icons["count"] >= 4, f"{page_name}: only {icons['count']} visible icons in the header: {icons}"
+    assert not icons["blank"], f"{page_name}: icons without a glyph: {icons['blank']} (fonts: {icons['faces']})"
+    loaded = [face for face in icons["faces"] if face.endswith(" loaded")]
+    assert any("Free 900" in face for face in loaded) and any("Brands" in face for face in loaded), (
+        f"{page_name}: the icon fonts did not load: {icons['faces']}"
+    )
+
+
+# Types a web server sends gzipped (GitHub Pages does); images and woff2 fonts are compressed already.
+COMPRESSIBLE = ("text/", "application/javascript", "application/json", "image/svg+xml", "application/xml")
+MAX_PAGE_KB = 600
+
+
+def page_weight(browser, url):
+    """What a reader's browser downloads to read the whole page: every response during the load, with every
+    image fetched (lazy ones too) and the page scrolled to its end (fonts load as text appears), each body
+    counted gzipped where a server would gzip it. Returns (kilobytes, [(kilobytes, url)] largest first)."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    responses = []
+    page.on("response", lambda response: responses.append(response))
+    try:
+        page.goto(url, wait_until="load")
+        page.evaluate(
+            """async () => {
+                const images = Array.from(document.images);
+                images.forEach(img => { img.loading = "eager"; });
+                await Promise.all(images.map(img => img.decode().catch(() => null)));
+                for (let y = 0; y < document.body.scrollHeight; y += window.innerHeight) {
+                    window.scrollTo(0, y);
+                    await new Promise(resolve => requestAnimationFrame(() => setTimeout(resolve, 10)));
+                }
+                await document.fonts.ready;
+            }"""
+        )
+        page.wait_for_load_state("networkidle")
+        sizes = []
+        for response in responses:
+            try:
+                body = response.body()
+            except Exception:  # a redirect or an aborted request has no body
+                continue
+            kind = response.headers.get("content-type", "")
+            size = len(gzip.compress(body, 6)) if kind.startswith(COMPRESSIBLE) else len(body)
+            sizes.append((size / 1000, response.url.rsplit("/", 1)[-1][:60]))
+    finally:
+        context.close()
+    sizes.sort(reverse=True)
+    return sum(size for size, _ in sizes), sizes
+
+
+@pytest.mark.parametrize("chapter", toc_notebooks())
+def test_chapter_page_weight(chapter, browser, site):
+    """A chapter page, with all its figures and fonts, transfers at most 600 KB gzipped (issue 16)."""
+    total, sizes = page_weight(browser, f"{site}/{chapter}.html")
+    assert total <= MAX_PAGE_KB, (
+        f"{chapter}: {total:.0f} KB gzipped > {MAX_PAGE_KB} KB; largest: "
+        + ", ".join(f"{name} {size:.0f} KB" for size, name in sizes[:8])
+    )
 
 
 @pytest.mark.parametrize("page_name", toc_files())

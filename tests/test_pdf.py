@@ -1,7 +1,9 @@
 """The printable book: tools/make_pdf.py prints the clean build (tests/conftest.py) to one PDF, which is opened
 with pypdf: one bookmark per page of _toc.yml, in order, titled by the page's heading, which also opens its
-first page; no raw TeX; a sane page count; every figure of the site (outside the solutions, which the printed
-copy leaves out) is in it; each page carries a page number."""
+first page; a printed table of contents gives each chapter's first page; every page carries its book-wide
+number ("page 12 of 301"); no page ends in an empty frame (a code cell's box whose lines went to the next
+page); no raw TeX; a sane page count; every figure of the site (outside the solutions, which the printed
+copy leaves out) is in it."""
 
 import html.parser
 import re
@@ -17,6 +19,8 @@ sys.path.insert(0, str(ROOT / "tools"))
 import make_pdf  # noqa: E402
 
 RAW_TEX = ("$$", "\\frac", "\\mathbb", "\\begin{", "\\(", "\\[")
+# make_pdf's bottom margin in points: the page's content ends there, its footer is below it.
+CONTENT_BOTTOM = float(make_pdf.MARGIN["bottom"].removesuffix("mm")) / 25.4 * 72
 
 
 def heading(page_name):
@@ -34,6 +38,57 @@ def words(text):
     for fancy, plain in (("\u2019", "'"), ("\u2018", "'"), ("\u201c", '"'), ("\u201d", '"')):
         text = text.replace(fancy, plain)
     return " ".join(text.split())
+
+
+def _apply(matrix, x, y):
+    return matrix[0] * x + matrix[2] * y + matrix[4], matrix[1] * x + matrix[3] * y + matrix[5]
+
+
+def read_page(page):
+    """The page's text, the bounding boxes of the shapes it draws (filled or stroked paths: frames, borders,
+    backgrounds) and the places where it prints something (text or an image), in PDF points, from one pass
+    over its content stream."""
+    shapes, marks, path = [], [], []
+
+    def visit(op, args, cm, tm):
+        nonlocal path
+        if op in (b"m", b"l") and len(args) == 2:
+            path.append(_apply(cm, float(args[0]), float(args[1])))
+        elif op == b"c" and len(args) == 6:
+            path.append(_apply(cm, float(args[4]), float(args[5])))
+        elif op == b"re" and len(args) == 4:
+            x, y, width, height = (float(a) for a in args)
+            path += [_apply(cm, x, y), _apply(cm, x + width, y + height)]
+        elif op in (b"f", b"f*", b"F", b"B", b"B*", b"b", b"b*", b"S", b"s"):
+            if path:
+                xs, ys = [p[0] for p in path], [p[1] for p in path]
+                shapes.append((min(xs), min(ys), max(xs), max(ys)))
+            path = []
+        elif op == b"n":  # a clipping path: nothing drawn
+            path = []
+        elif op in (b"Tj", b"TJ", b"'", b'"'):
+            marks.append(_apply(cm, tm[4], tm[5]))
+        elif op == b"Do":
+            marks.append(_apply(cm, 0.5, 0.5))
+
+    text = page.extract_text(visitor_operand_before=visit) or ""
+    return text, shapes, marks
+
+
+def empty_frame_at_end(page, shapes, marks):
+    """A frame cut off by the end of the page with nothing printed in it: a drawn shape at least 8 pt tall and
+    50 pt wide whose bottom is the page's content bottom, and no text or image from its left edge rightwards
+    within its height. That is what a code cell whose lines moved to the next page leaves behind. Returns
+    its box, or None."""
+    width, height = float(page.mediabox.width), float(page.mediabox.height)
+    content = [(x, y) for x, y in marks if y > CONTENT_BOTTOM - 2]  # the footer is below
+    for x0, y0, x1, y1 in shapes:
+        if (y1 - y0 < 8 or y1 - y0 > 0.95 * height or x1 - x0 < 50 or x0 < 0 or x1 > width
+                or not CONTENT_BOTTOM - 3 < y0 < CONTENT_BOTTOM + 12):
+            continue
+        if not any(x0 - 2 <= x <= width and y0 - 2 <= y <= y1 + 2 for x, y in content):
+            return (round(x0), round(y0), round(x1), round(y1))
+    return None
 
 
 def image_count(page):
@@ -93,6 +148,11 @@ def figures_in(html_path):
     return counter.figures
 
 
+class PrintedBook(tuple):
+    """(reader, page texts, [(chapter title, first page index)], html dir, seconds to print), and
+    .empty_frames: [(page number, box)] of the pages that end in an empty frame."""
+
+
 @pytest.fixture(scope="session")
 def book_pdf(clean_build, tmp_path_factory):
     result, html_dir = clean_build
@@ -107,13 +167,21 @@ def book_pdf(clean_build, tmp_path_factory):
     chapters = make_pdf.make_pdf(html_dir, out, log=lambda line: None)
     seconds = time.perf_counter() - start
     reader = PdfReader(out)
-    texts = [page.extract_text() or "" for page in reader.pages]
-    return reader, texts, chapters, html_dir, seconds
+    texts, empty_frames = [], []
+    for number, page in enumerate(reader.pages, start=1):
+        text, shapes, marks = read_page(page)
+        texts.append(text)
+        frame = empty_frame_at_end(page, shapes, marks)
+        if frame:
+            empty_frames.append((number, frame))
+    printed = PrintedBook((reader, texts, chapters, html_dir, seconds))
+    printed.empty_frames = empty_frames
+    return printed
 
 
 def test_bookmarks_are_the_chapters_in_toc_order(book_pdf):
     reader, texts, chapters, _, _ = book_pdf
-    expected = [heading(name) for name in toc_files()]
+    expected = ["Contents"] + [heading(name) for name in toc_files()]
     outline = [(item.title, reader.get_destination_page_number(item)) for item in reader.outline]
     assert [words(title) for title, _ in outline] == expected
     firsts = [page for _, page in outline]
@@ -123,14 +191,45 @@ def test_bookmarks_are_the_chapters_in_toc_order(book_pdf):
 
 
 def test_page_count_and_numbers(book_pdf):
+    """Every page's footer gives its place in the whole book: page i of the total, counted from the first
+    page of the PDF (numbers that restart with each chapter fail)."""
     reader, texts, _, _, _ = book_pdf
-    assert 40 <= len(reader.pages) <= 600, f"{len(reader.pages)} pages"
-    unnumbered = [i + 1 for i, text in enumerate(texts) if not re.search(r"page \d+ of \d+", text)]
-    assert not unnumbered, f"pages without a page number in the footer: {unnumbered}"
+    total = len(reader.pages)
+    assert 40 <= total <= 600, f"{total} pages"
+    wrong = [(i, re.findall(r"page \d+ of \d+", text)) for i, text in enumerate(texts, start=1)
+             if f"page {i} of {total}" not in text]
+    assert not wrong, f"pages whose footer is not 'page i of {total}' (page, footers found): {wrong[:10]}"
+
+
+def test_printed_table_of_contents(book_pdf):
+    """The first page(s) list every chapter, in toc order, with the number of the page it starts on."""
+    reader, texts, chapters, _, _ = book_pdf
+    first_chapter = chapters[0][1]
+    assert first_chapter >= 1, "no page before the first chapter: the table of contents is missing"
+    contents = words(" ".join(texts[:first_chapter]))
+    assert contents.startswith("Contents"), f"the PDF does not open with its contents: {contents[:200]!r}"
+    missing, position = [], 0
+    for title, first in chapters:
+        entry = re.compile(re.escape(words(title)) + r"[ .]*" + str(first + 1) + r"\b")
+        found = entry.search(contents, position)
+        if not found:
+            missing.append(f"{title!r} ... {first + 1}")
+        else:
+            position = found.end()
+    assert not missing, f"chapters not listed in order with their first page: {missing}"
+
+
+def test_no_page_ends_in_an_empty_frame(book_pdf):
+    """No page ends in the empty top of a frame (a code cell whose lines went to the next page): the print
+    stylesheet keeps frames whole (break-inside: avoid) when they fit on a page."""
+    reader, _, _, _, _ = book_pdf
+    empty = book_pdf.empty_frames
+    assert not empty, (f"{len(empty)} of {len(reader.pages)} pages end in an empty frame (page, box in points): "
+                       f"{empty[:15]}")
 
 
 def test_no_raw_tex(book_pdf):
-    """MathJax typeset every formula before printing: no TeX source is left in the text (a line of code that
+    """KaTeX typeset every formula when the site was built: no TeX source is left in the text (a line of code that
     itself holds TeX, such as a matplotlib label, is allowed)."""
     _, texts, _, _, _ = book_pdf
     code = "\n".join(source for md in book_notebook_mds() for source in code_cells(md))

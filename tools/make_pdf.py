@@ -3,10 +3,13 @@
     python tools/make_pdf.py [_build/html] [_build/pdf/book.pdf]
 
 Debian's Chromium (/usr/bin/chromium), driven by Playwright, opens each page from the built site served on
-127.0.0.1, waits until MathJax has typeset the math and every image has loaded, and prints it with a print
-stylesheet: no sidebars, header or launch buttons, and the exercises' solutions left out (a printed copy is
-the students' copy). Each page's footer gives the chapter's title and its page number. pypdf then merges the
-pages into one PDF with one bookmark per chapter, titled by the chapter's heading.
+127.0.0.1, waits until every image has loaded (the math is typeset when the site is built), and prints it
+with a print stylesheet: no sidebars, header or launch buttons, the exercises' solutions left out (a printed
+copy is the students' copy), and code cells and boxes kept whole on a page when they fit on one (so no page
+ends in the empty top of a frame whose content went to the next page). A table of contents with each
+chapter's first page is printed in front. pypdf merges the pages into one PDF with one bookmark per chapter,
+titled by the chapter's heading, and stamps every page's footer with the chapter's title and the book-wide
+page number ("page 12 of 301"), taken from a page of footers that Chromium prints too.
 
 Needs: `make book` first (make pdf does it), playwright (requirements-test.txt), pypdf (requirements.txt).
 """
@@ -47,12 +50,38 @@ PRINT_CSS = """
   pre { white-space: pre-wrap !important; word-break: break-word; }
   img { max-width: 100% !important; break-inside: avoid; }
   h1, h2, h3 { break-after: avoid; }
+  /* A frame (a code cell's input or output, a code block, an admonition, a figure) moves to the next page
+     whole when it fits on one, rather than leaving its empty top at the foot of this page. Only the
+     outermost frame avoids breaks: an inner block that avoided them too would leave its frame's top behind
+     whenever the frame is a little taller than a page. A frame taller than a page breaks between lines of
+     its <pre>, never leaving fewer than 3 lines on either side. */
+  div.cell_input, div.cell_output, div.highlight, div.admonition, figure, table, .katex-display {
+    break-inside: avoid; }
+  div.cell_input div, div.cell_output div, div.admonition div.highlight, div.admonition div.cell_input,
+  div.admonition div.cell_output, pre { break-inside: auto !important; }
+  pre { orphans: 3; widows: 3; }
 }
 """
 
-FOOTER = """<div style="font-size: 8pt; width: 100%; margin: 0 12mm; display: flex; justify-content: space-between;
- font-family: sans-serif; color: #333;"><span>{title}</span>
- <span>page <span class="pageNumber"></span> of <span class="totalPages"></span></span></div>"""
+MARGIN = {"top": "14mm", "bottom": "16mm", "left": "12mm", "right": "12mm"}
+
+# The footers of the whole book, one A4 page each, stamped onto the printed pages by pypdf.
+FOOTERS_PAGE = """<section style="height: 297mm; position: relative; break-after: page; overflow: hidden;">
+ <div style="position: absolute; bottom: 7mm; left: 12mm; right: 12mm; display: flex; justify-content: space-between;
+ font: 8pt sans-serif; color: #333;"><span>{title}</span><span>page {number} of {total}</span></div></section>"""
+
+CONTENTS_HTML = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Contents</title><style>
+ @page {{ size: A4; margin: 14mm 12mm 16mm 12mm; }}
+ body {{ font: 11pt/1.45 sans-serif; color: #222; margin: 0; }}
+ h1 {{ font-size: 22pt; font-weight: 400; margin: 0 0 2mm; }}
+ p.book {{ margin: 0 0 8mm; color: #555; }}
+ h2 {{ font-size: 12pt; margin: 6mm 0 1.5mm; color: #444; break-after: avoid; }}
+ ol {{ list-style: none; margin: 0; padding: 0; }}
+ li {{ display: flex; align-items: baseline; margin: 0 0 1.2mm; }}
+ li .title {{ flex: 0 1 auto; }}
+ li .dots {{ flex: 1 1 auto; border-bottom: 1px dotted #888; margin: 0 2mm; min-width: 8mm; }}
+ li .page {{ flex: 0 0 auto; font-variant-numeric: tabular-nums; }}
+</style></head><body><h1>Contents</h1><p class="book">{book}</p>{parts}</body></html>"""
 
 
 def toc_pages(toc_path):
@@ -72,6 +101,25 @@ def toc_pages(toc_path):
     return pages
 
 
+def toc_parts(toc_path):
+    """[(part caption or "", [pages])] in reading order: the root page first, with no caption."""
+    toc = yaml.safe_load(Path(toc_path).read_text())
+    parts = [("", [toc["root"]])]
+
+    def walk(items, pages):
+        for item in items or []:
+            if "file" in item:
+                pages.append(item["file"])
+            walk(item.get("sections"), pages)
+        return pages
+
+    for part in toc.get("parts", []):
+        parts.append((part.get("caption", ""), walk(part.get("chapters"), [])))
+    if toc.get("chapters"):
+        parts.append(("", walk(toc.get("chapters"), [])))
+    return parts
+
+
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):
         pass
@@ -88,9 +136,6 @@ def print_page(context, url, path):
     page = context.new_page()
     try:
         page.goto(url, wait_until="load")
-        if page.locator("script[src*='mathjax']").count():
-            page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise", timeout=30000)
-            page.evaluate("() => MathJax.startup.promise")
         page.evaluate(
             """async () => {
                 const images = Array.from(document.images);
@@ -108,12 +153,9 @@ def print_page(context, url, path):
                 return copy.textContent.replace(/\\s+/g, " ").trim();
             }"""
         )
-        page.pdf(
-            path=str(path), format="A4", print_background=True, display_header_footer=True,
-            header_template="<span></span>", footer_template=FOOTER.format(title=html.escape(title)),
-            margin={"top": "14mm", "bottom": "16mm", "left": "12mm", "right": "12mm"},
-            scale=0.85,  # the site's 16 px text prints at about 10 pt
-        )
+        # no footer here: make_pdf stamps the book-wide page numbers once every page is printed
+        page.pdf(path=str(path), format="A4", print_background=True, margin=MARGIN,
+                 scale=0.85)  # the site's 16 px text prints at about 10 pt
         return title
     finally:
         page.close()
@@ -154,8 +196,44 @@ def print_pages(base, jobs, workers=2):
     return titles
 
 
+def print_documents(documents):
+    """Print [(html text, path, margin)] with one browser (the contents and the footers: small, fast)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        for text, path, margin in documents:
+            page.set_content(text, wait_until="load")
+            page.pdf(path=str(path), format="A4", print_background=False, margin=margin)
+        browser.close()
+
+
+def contents_html(parts, titles, first_pages, book_title):
+    """The printed table of contents: each page of the toc with the number of its first page."""
+    sections, index = [], 0
+    for caption, pages in parts:
+        items = []
+        for _ in pages:
+            items.append(f'<li><span class="title">{html.escape(titles[index])}</span><span class="dots"></span>'
+                         f'<span class="page">{first_pages[index]}</span></li>')
+            index += 1
+        heading = f"<h2>{html.escape(caption)}</h2>" if caption else ""
+        sections.append(f"{heading}<ol>{''.join(items)}</ol>")
+    return CONTENTS_HTML.format(book=html.escape(book_title), parts="".join(sections))
+
+
+def footers_html(footer_titles):
+    total = len(footer_titles)
+    pages = [FOOTERS_PAGE.format(title=html.escape(title), number=number, total=total)
+             for number, title in enumerate(footer_titles, start=1)]
+    return ('<!doctype html><html lang="en"><head><meta charset="utf-8"><style>@page { size: A4; margin: 0; }'
+            "body { margin: 0; }</style></head><body>" + "".join(pages) + "</body></html>")
+
+
 def make_pdf(html_dir, out, toc=ROOT / "_toc.yml", log=print, workers=2):
-    """Write the book's PDF to `out`; return [(chapter title, index of its first page)]."""
+    """Write the book's PDF to `out`; return [(chapter title, index of its first page)] (0-based indices
+    into the PDF, whose first pages are the table of contents)."""
     from pypdf import PdfReader, PdfWriter
 
     html_dir, out = Path(html_dir), Path(out)
@@ -163,25 +241,51 @@ def make_pdf(html_dir, out, toc=ROOT / "_toc.yml", log=print, workers=2):
     missing = [name for name in pages if not (html_dir / f"{name}.html").exists()]
     if missing:
         raise SystemExit(f"{html_dir} lacks {missing}: build the site first (make book)")
+    book = yaml.safe_load((ROOT / "_config.yml").read_text())
     server = serve(html_dir)
     base = f"http://127.0.0.1:{server.server_address[1]}"
     writer, chapters = PdfWriter(), []
     with tempfile.TemporaryDirectory(prefix="book-pdf-") as folder:
-        parts = [Path(folder) / f"{number:03d}.pdf" for number in range(len(pages))]
+        folder = Path(folder)
+        parts = [folder / f"{number:03d}.pdf" for number in range(len(pages))]
         start = time.perf_counter()  # progress report only
         try:
             titles = print_pages(base, [(f"{base}/{name}.html", part) for name, part in zip(pages, parts, strict=True)],
                                  workers)
         finally:
             server.shutdown()
-        for name, part, title in zip(pages, parts, titles, strict=True):
+        readers = [PdfReader(part) for part in parts]
+        lengths = [len(reader.pages) for reader in readers]
+        # The contents come first; their own length moves every number, so print them until it is stable.
+        contents, contents_length = folder / "contents.pdf", 1
+        while True:
+            firsts = [contents_length + 1 + sum(lengths[:index]) for index in range(len(pages))]
+            text = contents_html(toc_parts(toc), titles, firsts, book.get("title", ""))
+            print_documents([(text, contents, MARGIN)])
+            printed = len(PdfReader(contents).pages)
+            if printed == contents_length:
+                break
+            contents_length = printed
+        writer.append(PdfReader(contents))
+        writer.add_outline_item(title="Contents", page_number=0)
+        for name, reader, title in zip(pages, readers, titles, strict=True):
             first = len(writer.pages)
-            writer.append(PdfReader(part))
+            writer.append(reader)
             writer.add_outline_item(title=title, page_number=first)
             chapters.append((title, first))
             log(f"{name}: {len(writer.pages) - first} pages")
-        log(f"printed {len(pages)} pages of the table of contents in {time.perf_counter() - start:.0f} s")
-    book = yaml.safe_load((ROOT / "_config.yml").read_text())
+        # Footers: the chapter's title and the book-wide page number, stamped onto each page.
+        footer_titles = ["Contents"] * contents_length + [title for title, length in zip(titles, lengths, strict=True)
+                                                          for _ in range(length)]
+        footers = folder / "footers.pdf"
+        print_documents([(footers_html(footer_titles), footers, {"top": "0", "bottom": "0", "left": "0", "right": "0"})])
+        stamps = PdfReader(footers)
+        if len(stamps.pages) < len(writer.pages):
+            raise SystemExit(f"the footers printed on {len(stamps.pages)} pages for a book of {len(writer.pages)}")
+        for page, stamp in zip(writer.pages, list(stamps.pages)[:len(writer.pages)], strict=True):
+            page.merge_page(stamp)
+        log(f"printed {len(pages)} pages of the table of contents and {len(writer.pages)} PDF pages "
+            f"in {time.perf_counter() - start:.0f} s")
     writer.add_metadata({"/Title": book.get("title", ""), "/Author": book.get("author", "")})
     writer.page_mode = "/UseOutlines"  # open with the bookmarks shown
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -9,6 +9,11 @@ document.addEventListener("DOMContentLoaded", () => {
     const label = control.getAttribute("aria-label");
     if (visible && !label.toLowerCase().includes(visible.toLowerCase())) control.removeAttribute("aria-label");
   });
+  // A display formula wider than the screen scrolls sideways (math.css): a keyboard user must be able to
+  // focus it to scroll it.
+  document.querySelectorAll(".math .katex-display").forEach((display) => {
+    if (display.scrollWidth > display.clientWidth + 1) display.tabIndex = 0;
+  });
   // sphinxcontrib-bibtex renders the bibliography as role="list" without list items.
   document.querySelectorAll('.citation-list[role="list"] > .citation').forEach((entry) => entry.setAttribute("role", "listitem"));
 });
