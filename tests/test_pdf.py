@@ -5,6 +5,7 @@ number ("page 12 of 301"); no page ends in an empty frame (a code cell's box who
 page); no raw TeX; a sane page count; every figure of the site (outside the solutions, which the printed
 copy leaves out) is in it."""
 
+import concurrent.futures
 import html.parser
 import re
 import sys
@@ -164,7 +165,10 @@ def book_pdf(clean_build, tmp_path_factory):
 
     out = tmp_path_factory.mktemp("pdf") / "book.pdf"
     start = time.perf_counter()  # how long printing takes, reported on failure only
-    chapters = make_pdf.make_pdf(html_dir, out, log=lambda line: None)
+    # in a thread of its own: Playwright's sync API refuses to start inside the event loop of the
+    # session's browser fixture, which runs in this thread when the whole suite runs
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        chapters = pool.submit(make_pdf.make_pdf, html_dir, out, log=lambda line: None).result()
     seconds = time.perf_counter() - start
     reader = PdfReader(out)
     texts, empty_frames = [], []

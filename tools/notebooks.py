@@ -318,10 +318,10 @@ def code_cell(source, role=None):
 def folded_title(source):
     """The title Colab shows for a cell the site folds (hide-input): its first comment, else what it does."""
     first = source.lstrip().split("\n", 1)[0]
-    if first.startswith("#") and not first.startswith("#!"):
-        return first.lstrip("# ").rstrip(".:") + " (code folded)"
     if re.search(r"\bplt\.|\bfig\b|\.plot\(", source):
         return "The code that draws the figure (folded)"
+    if first.startswith("#") and not first.startswith("#!"):
+        return first.lstrip("# ").rstrip(".:") + " (code folded)"
     if all(line.startswith(("glue(", " ", ")")) or not line.strip() for line in source.splitlines()):
         return "Record the measured values that the text shows (folded)"
     return "Code for the measurement (folded to keep the reading line)"
