@@ -240,3 +240,25 @@ def test_build_outputs_ship_the_books_measurements(chapter, tmp_path):
     previous = {"cells": cells}
     kept = notebooks.build_notebook(chapter, previous=previous)["cells"]
     assert next(c for c in kept if c["id"] == prose["id"])["outputs"] == prose["outputs"]
+
+
+def test_build_outputs_come_first_from_the_execution_cache(chapter, tmp_path):
+    """The execution cache keeps every output, figures included, with the glued values inline."""
+    import sqlite3
+
+    executed = executed_copy(chapter)
+    scrap = {"scrapbook": {"name": "speedup", "mime_prefix": "application/papermill.record/"}}
+    code = [c for c in executed["cells"] if c["cell_type"] == "code"]
+    code[1]["outputs"].insert(0, {"output_type": "display_data", "metadata": scrap,
+                                  "data": {"application/papermill.record/text/plain": "2.5"}})
+    cache = tmp_path / "cache"
+    (cache / "executed" / "abc").mkdir(parents=True)
+    (cache / "executed" / "abc" / "base.ipynb").write_text(json.dumps(executed))
+    with sqlite3.connect(cache / "global.db") as db:
+        db.execute("create table nbcache (hashkey text, uri text, created text)")
+        db.execute("insert into nbcache values ('abc', ?, '2026-12-04 09:00:00')", (f"/x/book/{chapter.stem}.md",))
+    measured = notebooks.BuildOutputs.of(chapter, tmp_path / "nowhere", cache)
+    assert measured is not None and measured.glued["speedup"]["text/plain"] == "2.5"
+    cells = notebooks.build_notebook(chapter, measured=measured)["cells"]
+    figure = next(c for c in cells if c["cell_type"] == "code" and 'glue("winner"' in c["source"])
+    assert any("image/png" in o["data"] for o in figure["outputs"])

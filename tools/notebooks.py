@@ -515,7 +515,25 @@ EXECUTED = ROOT / "_build" / "jupyter_execute" / "book"
 IMAGE_TYPES = ("image/png", "image/svg+xml", "image/jpeg")
 
 
-def executed_on(md, cache=ROOT / "_build" / ".jupyter_cache" / "global.db"):
+CACHE = ROOT / "_build" / ".jupyter_cache"
+
+
+def cached_notebooks(md, cache=CACHE):
+    """The executed notebooks of this chapter in the build's execution cache, newest first."""
+    if not (cache / "global.db").exists():
+        return
+    import sqlite3
+
+    with contextlib.closing(sqlite3.connect(cache / "global.db")) as db:
+        rows = db.execute("select hashkey from nbcache where uri like ? order by created desc",
+                          (f"%/book/{md.stem}.md",)).fetchall()
+    for (hashkey,) in rows:
+        path = cache / "executed" / hashkey / "base.ipynb"
+        if path.exists():
+            yield json.loads(path.read_text())
+
+
+def executed_on(md, cache=CACHE / "global.db"):
     """The day the build's cache last executed this chapter ("" if unknown): a cached rebuild keeps it."""
     if not cache.exists():
         return ""
@@ -557,17 +575,27 @@ class BuildOutputs:
         self.stamp = f"measured when the book was built ({where}, {started[:10] or 'date unknown'})"
 
     @classmethod
-    def of(cls, md, folder=EXECUTED):
-        """The outputs of the last build of this chapter, or None if there is none of this exact source."""
+    def of(cls, md, folder=EXECUTED, cache=CACHE):
+        """The outputs of the last build of this chapter, or None if there is none of this exact source.
+
+        The execution cache keeps every output; the copy in _build/jupyter_execute lacks the figures of a
+        chapter that a build took from the cache, and keeps the values glued with display=False apart, in
+        <chapter>.glue.json. So the cache comes first, the copy second."""
+        sources = [cell.source for cell in jupytext.reads(sync_shared(md.read_text()), fmt="md:myst").cells
+                   if cell.cell_type == "code"]
+
+        def code_of(notebook):
+            return ["".join(c["source"]) if isinstance(c["source"], list) else c["source"]
+                    for c in notebook["cells"] if c["cell_type"] == "code"]
+
+        for executed in cached_notebooks(md, cache):
+            if code_of(executed) == sources:
+                return cls(md, executed)
         path = folder / f"{md.stem}.ipynb"
         if not path.exists():
             return None
         executed = json.loads(path.read_text())
-        sources = [cell.source for cell in jupytext.reads(sync_shared(md.read_text()), fmt="md:myst").cells
-                   if cell.cell_type == "code"]
-        built = ["".join(c["source"]) if isinstance(c["source"], list) else c["source"]
-                 for c in executed["cells"] if c["cell_type"] == "code"]
-        return cls(md, executed, folder / f"{md.stem}.glue.json") if built == sources else None
+        return cls(md, executed, folder / f"{md.stem}.glue.json") if code_of(executed) == sources else None
 
     def fill(self, text):
         from myst_nb.core.variables import format_plain_text  # the site's own formatting of {glue:text}
