@@ -76,6 +76,11 @@ def test_figures_have_descriptive_alt_text(page, clean_build):
             f"{page}: a figure's alt text must describe what it shows (at least a sentence), got {alt!r}; "
             "set it in the cell metadata (mystnb: image: alt: ...)"
         )
+        src = re.search(r'src="([^"]*)"', tag).group(1)
+        assert src.endswith(".svg"), (
+            f"{page}: figure {src} is not SVG; the set-up cell's set_matplotlib_formats('svg') makes every figure "
+            "a vector image (sharp on a phone, smaller gzipped)"
+        )
 
 
 def glossary_terms():

@@ -92,39 +92,19 @@ def empty_frame_at_end(page, shapes, marks):
     return None
 
 
-def image_count(page):
-    """Image XObjects drawn on a page, looking inside form XObjects (faster than pypdf's page.images)."""
-
-    def count(resources, seen):
-        xobjects = (resources or {}).get("/XObject") or {}
-        total = 0
-        for reference in xobjects.values():
-            xobject = reference.get_object()
-            key = id(xobject) if not hasattr(reference, "idnum") else reference.idnum
-            if key in seen:
-                continue
-            seen.add(key)
-            if xobject.get("/Subtype") == "/Image":
-                total += 1
-            elif xobject.get("/Subtype") == "/Form":
-                total += count(xobject.get("/Resources"), seen)
-        return total
-
-    return count(page.get("/Resources"), set())
-
-
 class FigureCounter(html.parser.HTMLParser):
-    """Counts the site's figures (<img src=".../_images/...">) outside the exercises' solutions."""
+    """Lists the site's figures (the src of each <img src=".../_images/...">) outside the exercises'
+    solutions."""
 
     def __init__(self):
         super().__init__()
-        self.stack, self.solution_depth, self.figures = [], None, 0
+        self.stack, self.solution_depth, self.figures = [], None, []
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         if tag == "img":
             if self.solution_depth is None and "_images/" in (attrs.get("src") or ""):
-                self.figures += 1
+                self.figures.append(attrs["src"])
             return
         if tag in ("br", "hr", "meta", "link", "input", "source", "wbr"):
             return
@@ -242,16 +222,42 @@ def test_no_raw_tex(book_pdf):
     assert not raw, f"raw TeX in the PDF (page, line): {raw[:10]}"
 
 
+def page_text(html_path):
+    """The words of a built page, code included (a figure is an <img>: its own text is not in it)."""
+    text = re.sub(r"<(script|style)\b.*?</\1>", " ", html_path.read_text(), flags=re.S)
+    return words(html.unescape(re.sub(r"<[^>]+>", " ", text)))
+
+
+def figure_mark(svg_path, page_words):
+    """A line of text that only the figure holds: the longest of its <text> lines (matplotlib writes SVG
+    text as text with svg.fonttype "none") that the page's prose and code do not contain. A title that
+    states a measured finding is one. None if the figure has no such line."""
+    lines = [words(html.unescape(line)) for line in re.findall(r"<text\b[^>]*>([^<]+)</text>", svg_path.read_text())]
+    own = [line for line in lines if len(line) > 12 and line not in page_words]
+    return max(own, key=len) if own else None
+
+
 def test_every_figure_is_printed(book_pdf):
-    reader, _, chapters, html_dir, _ = book_pdf
+    """Every figure of a chapter is in its pages of the PDF. Figures are SVG and print as vector drawings
+    with their text as text, so each is found by a line of text that is in the figure and nowhere else on
+    its page."""
+    reader, texts, chapters, html_dir, _ = book_pdf
     bounds = [first for _, first in chapters] + [len(reader.pages)]
-    short = []
+    missing, unmarked, checked = [], [], 0
     for (name, (_title, first)), end in zip(zip(toc_files(), chapters, strict=True), bounds[1:], strict=True):
-        expected = figures_in(html_dir / f"{name}.html")
-        printed = sum(image_count(reader.pages[i]) for i in range(first, end))
-        if printed < expected:
-            short.append(f"{name}: {expected} figures on the site, {printed} images in the PDF")
-    assert not short, "figures missing from the PDF:\n" + "\n".join(short)
+        page = html_dir / f"{name}.html"
+        printed, page_words = words(" ".join(texts[first:end])), page_text(page)
+        for src in figures_in(page):
+            mark = figure_mark((page.parent / src).resolve(), page_words)
+            if mark is None:
+                unmarked.append(f"{name}: {src}")
+            elif mark not in printed:
+                missing.append(f"{name}: the figure that says {mark!r} (pages {first + 1}-{end})")
+            checked += 1
+    assert not unmarked, ("figures with no text of their own (not SVG, or a title that the prose repeats "
+                          "word for word; let the title state the measured finding):\n" + "\n".join(unmarked))
+    assert checked >= 20, f"only {checked} figures were found on the site; the book has more"
+    assert not missing, "figures missing from the PDF:\n" + "\n".join(missing)
 
 
 def test_solutions_are_left_out(book_pdf):

@@ -12,7 +12,8 @@ import yaml
 from conftest import ROOT, book_notebook_mds, code_cells, is_notebook, toc_files, toc_notebooks
 
 # What a fresh Colab runtime has that the book may use, besides the standard library.
-ALLOWED_THIRD_PARTY = {"torch", "numpy", "matplotlib", "IPython", "myst_nb"}
+# matplotlib_inline comes with every Jupyter kernel (ipykernel and IPython need it), Colab's too
+ALLOWED_THIRD_PARTY = {"torch", "numpy", "matplotlib", "matplotlib_inline", "IPython", "myst_nb"}
 SHARED = {path.stem: path.read_text().strip() for path in (ROOT / "book" / "_shared").glob("*.py")}
 
 

@@ -14,7 +14,7 @@
   cannot typeset fails the build instead of showing red TeX.
 - Script files load with `defer` (only documentation_options.js, 0.4 KB, still blocks the first paint), and images of notebook outputs and figures
   load lazily (loading="lazy": the browser fetches them near view).
-- Figures are stored as 256-colour PNGs (about 3 times smaller, the same to the eye).
+- Figures are SVG (the notebooks' set-up cell asks matplotlib for SVG), which a server sends gzipped.
 - The theme's icon fonts are cut down to the icons the site uses (fontTools; about 275 KB less per page),
   and the theme's CSS rules for the other icons (some 1,900) are dropped.
 - robots.txt names the sitemap (sphinx-sitemap writes sitemap.xml).
@@ -167,30 +167,6 @@ def subset_icon_fonts(app, exception):
         f"icon fonts cut to {len(codepoints)} icons: {before // 1000} KB -> {after // 1000} KB")
 
 
-def shrink_figures(app, exception):
-    """Store the figures (matplotlib PNGs of the executed notebooks, copied to _images/) with a palette of
-    256 colours instead of 32-bit RGBA: plots of a few colours on white look the same (no dithering), and
-    the files are about 3 times smaller. Figures with transparency, or that would not shrink, are left."""
-    if exception or app.builder.format != "html":
-        return
-    import io
-
-    from PIL import Image
-
-    for path in (Path(app.outdir) / "_images").glob("*.png"):
-        with Image.open(path) as image:
-            if image.mode == "P":
-                continue  # done already (an incremental build copies only new figures)
-            rgba = image.convert("RGBA")
-        if rgba.getchannel("A").getextrema()[0] < 255:
-            continue
-        palette = rgba.convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
-        buffer = io.BytesIO()
-        palette.save(buffer, "PNG", optimize=True)
-        if buffer.tell() < path.stat().st_size:
-            path.write_bytes(buffer.getvalue())
-
-
 def write_robots_txt(app, exception):
     if exception or app.builder.format != "html":
         return
@@ -212,5 +188,4 @@ def setup(app):
     app.connect("doctree-resolved", lazy_images)
     app.connect("build-finished", write_robots_txt)
     app.connect("build-finished", subset_icon_fonts)
-    app.connect("build-finished", shrink_figures)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -3,10 +3,18 @@ import math
 import re
 
 import IPython.display
-import matplotlib.pyplot as plt  # noqa: F401 (a chapter may draw no figure)
+import matplotlib.pyplot as plt
 import torch
 import torch.utils.benchmark as benchmark
 from IPython.display import Markdown, display
+from matplotlib_inline.backend_inline import set_matplotlib_formats
+
+# Figures as SVG: sharp at any zoom on a phone and in print, and smaller than a PNG once
+# the web server compresses them. Text stays text (searchable, in the PDF too). No date
+# and fixed ids: the same figure, the same file.
+set_matplotlib_formats("svg", metadata={"Date": None})
+plt.rcParams["svg.fonttype"] = "none"
+plt.rcParams["svg.hashsalt"] = "jacobians-hessians-torch-func"
 
 # the oldest torch these notebooks are tested with (README, make test-torch)
 MIN_TORCH = (2, 6)
