@@ -7,10 +7,14 @@ accessibility audit; the offline search finds chapters."""
 
 import gzip
 import re
+import sys
 
 import pytest
 
 from conftest import ROOT, toc_files, toc_notebooks
+
+sys.path.insert(0, str(ROOT / "tools"))
+import make_pdf  # noqa: E402
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 
@@ -149,11 +153,9 @@ def page_weight(browser, url):
     page.on("response", lambda response: responses.append(response))
     try:
         page.goto(url, wait_until="load")
+        page.evaluate(make_pdf.LOAD_ALL_IMAGES)
         page.evaluate(
             """async () => {
-                const images = Array.from(document.images);
-                images.forEach(img => { img.loading = "eager"; });
-                await Promise.all(images.map(img => img.decode().catch(() => null)));
                 for (let y = 0; y < document.body.scrollHeight; y += window.innerHeight) {
                     window.scrollTo(0, y);
                     await new Promise(resolve => requestAnimationFrame(() => setTimeout(resolve, 10)));

@@ -131,18 +131,20 @@ def serve(directory):
     return server
 
 
+# Figures load lazily (loading="lazy"): fetch and decode them all now, as a reader scrolling down would.
+LOAD_ALL_IMAGES = """async () => {
+    const images = Array.from(document.images);
+    images.forEach(img => { img.loading = "eager"; });
+    await Promise.all(images.map(img => img.decode().catch(() => null)));
+}"""
+
+
 def print_page(context, url, path):
     """Print one page to `path`; return its title (the page's first heading)."""
     page = context.new_page()
     try:
         page.goto(url, wait_until="load")
-        page.evaluate(
-            """async () => {
-                const images = Array.from(document.images);
-                images.forEach(img => { img.loading = "eager"; });
-                await Promise.all(images.map(img => img.decode().catch(() => null)));
-            }"""
-        )
+        page.evaluate(LOAD_ALL_IMAGES)
         page.add_style_tag(content=PRINT_CSS)
         title = page.evaluate(
             """() => {
