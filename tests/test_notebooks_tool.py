@@ -195,14 +195,15 @@ def test_cells_say_their_part_in_the_exercises(chapter):
     roles = {c["source"].split("\n")[-1]: c["metadata"].get("book") for c in cells if c["cell_type"] == "code"}
     assert roles["answer = ..."] == {"role": "exercise", "exercise": 1, "label": "ex-test-one"}
     assert roles["answer = 42"] == {"role": "solution", "exercise": 1, "label": "ex-test-one"}
-    setup = next(c for c in cells if c["cell_type"] == "code")
+    setup = next(c for c in cells if c["metadata"].get("book", {}).get("role") == "shared")
     assert setup["metadata"]["book"] == {"role": "shared", "name": "setup"}
     glue_cell = next(c for c in cells if c["cell_type"] == "code" and 'glue("winner"' in c["source"])
     assert glue_cell["metadata"]["cellView"] == "form" and glue_cell["source"].startswith("# @title ")
 
 
 def executed_copy(chapter, setup_line="torch 2.13.0+cpu on cpu, 1 thread"):
-    """The chapter as the book's build would have executed it: glued values, a figure, a setup line."""
+    """The chapter as the book's build would have executed it: glued values, a figure, a setup line, the
+    checker's lines of the exercise and of its solution."""
     import jupytext as jt
 
     notebook = json.loads(jt.writes(jt.read(chapter), fmt="ipynb"))
@@ -214,7 +215,45 @@ def executed_copy(chapter, setup_line="torch 2.13.0+cpu on cpu, 1 thread"):
          "data": {"text/plain": "'jacrev'"}},
         {"output_type": "display_data", "metadata": {}, "data": {"image/png": "iVBORw0KGgo=", "text/plain": "<Figure>"}},
     ]
+    code[2]["outputs"] = [{"output_type": "stream", "name": "stdout", "text": "✗ answer: not given\n"}]
+    code[3]["outputs"] = [{"output_type": "stream", "name": "stdout", "text": "✓ answer: correct\n"},
+                          {"output_type": "execute_result", "execution_count": 7, "metadata": {},
+                           "data": {"text/plain": "True"}}]
     return notebook
+
+
+def fake_cache(folder, notebooks_by_chapter):
+    """An execution cache as jupyter-cache writes it: {chapter: executed notebook}."""
+    import sqlite3
+
+    folder.mkdir()
+    with sqlite3.connect(folder / "global.db") as db:
+        db.execute("create table nbcache (hashkey text, uri text, created text)")
+        for n, (stem, executed) in enumerate(notebooks_by_chapter.items()):
+            (folder / "executed" / f"k{n}").mkdir(parents=True)
+            (folder / "executed" / f"k{n}" / "base.ipynb").write_text(json.dumps(executed))
+            db.execute("insert into nbcache values (?, ?, '2026-12-04 09:00:00')", (f"k{n}", f"/x/book/{stem}.md"))
+    return folder
+
+
+def machine_notebook(cpu="Test CPU 9000 @ 3.0GHz"):
+    """What the timing_machine chapter records in a build: the processor, glued as machine_cpu."""
+    scrap = {"scrapbook": {"name": "machine_cpu", "mime_prefix": "application/papermill.record/"}}
+    output = {"output_type": "display_data", "metadata": scrap,
+              "data": {"application/papermill.record/text/plain": repr(cpu)}}
+    return {"cells": [{"cell_type": "code", "source": "", "metadata": {}, "outputs": [output]}]}
+
+
+def built(chapter, tmp_path, edition="reader"):
+    cache = fake_cache(tmp_path / "cache", {chapter.stem: executed_copy(chapter), "timing_machine": machine_notebook()})
+    measured = notebooks.BuildOutputs.of(chapter, tmp_path / "nowhere", cache)
+    assert measured is not None
+    return notebooks.build_notebook(chapter, edition, measured=measured)["cells"]
+
+
+def all_text(cell):
+    return "".join(notebooks.text_of(o.get("text", "")) + "".join(notebooks.text_of(v) for v in o.get("data", {}).values())
+                   for o in cell["outputs"])
 
 
 def test_build_outputs_ship_the_books_measurements(chapter, tmp_path):
@@ -225,18 +264,17 @@ def test_build_outputs_ship_the_books_measurements(chapter, tmp_path):
     scrap = {"scrapbook": {"name": "speedup", "mime_prefix": "application/papermill.record/"}}
     glued = {"speedup": {"output_type": "display_data", "metadata": scrap, "data": {"text/plain": "3.14159"}}}
     (folder / f"{chapter.stem}.glue.json").write_text(json.dumps(glued))
-    measured = notebooks.BuildOutputs.of(chapter, folder)
+    measured = notebooks.BuildOutputs.of(chapter, folder, tmp_path / "no-cache")
     assert measured is not None
     cells = notebooks.build_notebook(chapter, measured=measured)["cells"]
     prose = next(c for c in cells if c["metadata"].get("book", {}).get("role") == "prose")
     shown = prose["outputs"][0]["data"]["text/markdown"]
-    assert shown.startswith("Here jacrev was faster by 3.1 times")
-    assert "measured when the book was built (torch 2.13.0+cpu on cpu, 1 thread, 2026-12-05)" in shown
+    assert shown == "Here jacrev was faster by 3.1 times, with $\\mathbb{R}^N$ intact."
     figure = next(c for c in cells if c["cell_type"] == "code" and 'glue("winner"' in c["source"])
-    assert [list(o["data"]) for o in figure["outputs"]] == [["text/markdown"], ["image/png", "text/plain"]]
+    assert [list(o["data"]) for o in figure["outputs"]] == [["text/markdown"], ["text/plain"], ["image/png", "text/plain"]]
     # a build of another source counts for nothing, and without a build the committed outputs stay
     chapter.write_text(chapter.read_text().replace("answer = ...", "answer = None"))
-    assert notebooks.BuildOutputs.of(chapter, folder) is None
+    assert notebooks.BuildOutputs.of(chapter, folder, tmp_path / "no-cache") is None
     previous = {"cells": cells}
     kept = notebooks.build_notebook(chapter, previous=previous)["cells"]
     assert next(c for c in kept if c["id"] == prose["id"])["outputs"] == prose["outputs"]
@@ -244,21 +282,79 @@ def test_build_outputs_ship_the_books_measurements(chapter, tmp_path):
 
 def test_build_outputs_come_first_from_the_execution_cache(chapter, tmp_path):
     """The execution cache keeps every output, figures included, with the glued values inline."""
-    import sqlite3
-
     executed = executed_copy(chapter)
     scrap = {"scrapbook": {"name": "speedup", "mime_prefix": "application/papermill.record/"}}
     code = [c for c in executed["cells"] if c["cell_type"] == "code"]
     code[1]["outputs"].insert(0, {"output_type": "display_data", "metadata": scrap,
                                   "data": {"application/papermill.record/text/plain": "2.5"}})
-    cache = tmp_path / "cache"
-    (cache / "executed" / "abc").mkdir(parents=True)
-    (cache / "executed" / "abc" / "base.ipynb").write_text(json.dumps(executed))
-    with sqlite3.connect(cache / "global.db") as db:
-        db.execute("create table nbcache (hashkey text, uri text, created text)")
-        db.execute("insert into nbcache values ('abc', ?, '2026-12-04 09:00:00')", (f"/x/book/{chapter.stem}.md",))
+    cache = fake_cache(tmp_path / "cache", {chapter.stem: executed})
     measured = notebooks.BuildOutputs.of(chapter, tmp_path / "nowhere", cache)
     assert measured is not None and measured.glued["speedup"]["text/plain"] == "2.5"
     cells = notebooks.build_notebook(chapter, measured=measured)["cells"]
     figure = next(c for c in cells if c["cell_type"] == "code" and 'glue("winner"' in c["source"])
     assert any("image/png" in o["data"] for o in figure["outputs"])
+    # a value glued with display=False shows nowhere on the site, so not in the notebook either
+    assert not any("application/papermill.record/text/plain" in o["data"] for o in figure["outputs"])
+    assert not any("scrapbook" in o["metadata"] for o in figure["outputs"])
+
+
+def test_every_output_of_the_build_is_shipped(chapter, tmp_path):
+    """Prints, checks and results show before the reader runs anything, as the site shows them."""
+    cells = built(chapter, tmp_path)
+    code = {c["source"].split("\n")[-1]: c for c in cells if c["cell_type"] == "code"}
+    assert all_text(code["answer = ..."]) == "✗ answer: not given\n"
+    solution = code["answer = 42"]
+    assert [o["output_type"] for o in solution["outputs"]] == ["stream", "execute_result"]
+    assert solution["outputs"][1]["execution_count"] is None and solution["execution_count"] is None
+    setup = next(c for c in cells if c["metadata"].get("book", {}).get("role") == "shared")
+    assert all_text(setup) == "torch 2.13.0+cpu on cpu, 1 thread\n"
+
+
+def test_student_edition_ships_no_answer(chapter, tmp_path):
+    cells = built(chapter, tmp_path, edition="student")
+    exercise = next(c for c in cells if c["metadata"].get("book", {}).get("role") == "exercise")
+    assert exercise["outputs"] == []
+    text = "".join(all_text(c) for c in cells if c["cell_type"] == "code")
+    assert "✓" not in text and "✗" not in text
+    assert "torch 2.13.0+cpu" in text  # the rest is shipped
+
+
+def test_one_stamp_at_the_top_names_the_machine(chapter, tmp_path):
+    cells = built(chapter, tmp_path)
+    assert [c["cell_type"] for c in cells[:3]] == ["markdown", "markdown", "code"]
+    stamp = cells[2]
+    assert stamp["metadata"]["book"] == {"role": "stamp"} and stamp["metadata"]["cellView"] == "form"
+    text = all_text(stamp)
+    for part in ("Test CPU 9000 @ 3.0GHz", "1 thread", "torch 2.13.0+cpu", "2026-12-05"):
+        assert part in text, (part, text)
+    everything = "".join(all_text(c) for c in cells if c["cell_type"] == "code")
+    assert everything.count("Test CPU 9000") == 1 and everything.count("2026-12-05") == 1
+    assert "measured when the book was built" not in everything
+    # a figure says once, briefly, that it is the book's run until the reader reruns it
+    figure = next(c for c in cells if c["cell_type"] == "code" and 'glue("winner"' in c["source"])
+    assert all_text(figure).count("the book's run") == 1
+
+
+def test_folded_paragraphs_have_short_neutral_titles(chapter, tmp_path):
+    path = tmp_path / "table.md"
+    path.write_text(CHAPTER.replace("A plain paragraph.", "The table:\n\n```{glue:md} cost_table\n:format: myst\n```\n"))
+    cells = notebooks.reader_cells(path)
+    titles = [c["source"].split("\n")[0] for c in cells if c["metadata"].get("book", {}).get("role") == "prose"]
+    assert titles == ["# @title Table of the measurements", "# @title Here … was faster by … times …"]
+    long = "A plain [linked](https://x.org) sentence about $D$ and {speedup:.1f} that goes on and on."
+    assert notebooks.prose_title(long) == "A plain linked sentence about … and …"
+
+
+def test_staleness_ignores_shipped_outputs(chapter, tmp_path, monkeypatch):
+    """CI has no build: notebooks that ship a build's outputs are current as long as their cells are."""
+    monkeypatch.setattr(notebooks, "STUDENT_DIR", tmp_path / "student")
+    (tmp_path / "student").mkdir()
+    cache = fake_cache(tmp_path / "cache", {chapter.stem: executed_copy(chapter), "timing_machine": machine_notebook()})
+    measured = notebooks.BuildOutputs.of(chapter, tmp_path / "nowhere", cache)
+    for path, text in notebooks.outputs(chapter, measured).items():
+        path.write_text(text)
+    reader = json.loads(chapter.with_suffix(".ipynb").read_text())
+    assert sum(bool(c.get("outputs")) for c in reader["cells"]) >= 4
+    assert notebooks.stale([chapter]) == []
+    chapter.write_text(chapter.read_text().replace("A plain paragraph.", "A changed paragraph."))
+    assert notebooks.stale([chapter]) == [chapter.with_suffix(".ipynb"), tmp_path / "student" / "test_chapter.ipynb"]

@@ -315,6 +315,21 @@ def code_cell(source, role=None):
     return {"cell_type": "code", "metadata": metadata, "source": source, "outputs": [], "execution_count": None}
 
 
+TABLE_TITLE = "Table of the measurements"
+
+
+def prose_title(paragraph, words=7):
+    """A short neutral title for a folded paragraph: its first words as plain text, a measured value or
+    math shown as …; the cell's output is the whole paragraph."""
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", paragraph)  # links: their words
+    text = re.sub(r"\$\$.*?\$\$|\$[^$]*\$|\{[A-Za-z_]\w*(?::[^{}]*)?\}", "…", text, flags=re.S)
+    text = re.sub(r"[*_`>#]", "", text)
+    text = re.sub(r"…(\W*…)+", "…", " ".join(text.split()))
+    chosen = text.split(" ")[:words]
+    title = " ".join(chosen).rstrip(",;:.")
+    return title + ("" if len(chosen) == len(text.split(" ")) or title.endswith("…") else " …")
+
+
 def folded_title(source):
     """The title Colab shows for a cell the site folds (hide-input): its first comment, else what it does."""
     first = source.lstrip().split("\n", 1)[0]
@@ -343,7 +358,8 @@ def reader_cells(md, edition="reader"):
     state = {"solution": None, "exercise": None, "exercise_count": 0, "label": ""}
     pending_text = []  # Markdown lines waiting to become a cell
 
-    def prose_cell(source, title="A result measured in this run (run the cell to read it)"):
+    def prose_cell(source, title=None):
+        title = title or prose_title(source)
         return folded_code_cell(title, f"show_prose({python_string(source)})", {"role": "prose"})
 
     def flush_text():
@@ -436,7 +452,7 @@ def reader_cells(md, edition="reader"):
                 # a table (or other Markdown) measured in the run: a cell that displays it
                 flush_text()
                 glued = argument.split(":", 1)[0].strip()
-                cells.append(prose_cell("{" + glued + "}", "A table measured in this run (run the cell to show it)"))
+                cells.append(prose_cell("{" + glued + "}", TABLE_TITLE))
             elif name in ADMONITIONS:
                 title = argument or name.capitalize()
                 quoted = [f"> **{title}.**", ">"] + [f"> {line}" if line else ">" for line in body]
@@ -460,22 +476,26 @@ def preamble(md, edition):
         f"read on the web at [{title}]({page_url(md.stem)}).* {edition_line}"
         "It runs top to bottom (**Run all**) in Colab, Binder or Jupyter with only `torch`, `numpy` and "
         "`matplotlib`; it uses a GPU when there is one. Folded cells hold set-up code, solutions, and "
-        "paragraphs that show the numbers measured in your run."
+        "the paragraphs that state measured numbers (the book's own until you run them)."
     )
 
 
 def build_notebook(md, edition="reader", measured=None, previous=None):
-    """The notebook of one chapter as a dict. `measured` (from `build_outputs`) fills the measured
-    paragraphs and the figures with a build's outputs; without it, cells keep the outputs they had in
-    `previous` (the committed notebook), matched by cell id, so a check never depends on a local build."""
+    """The notebook of one chapter as a dict. `measured` (a `BuildOutputs`) fills every code cell with the
+    outputs of a build, and the stamp cell after the preamble with where and when that build ran; without
+    it, cells keep the outputs they had in `previous` (the committed notebook), matched by cell id, so a
+    check never depends on a local build. The student edition ships no output of an exercise cell or of
+    the hidden cells that compute what its check compares against (they would give answers away)."""
     cells = reader_cells(md, edition)
-    # the title stays first; the preamble follows it
+    # the title stays first; the preamble and the stamp of the outputs follow it
+    stamp = folded_code_cell(STAMP_TITLE, STAMP_SOURCE.split("\n", 1)[1], {"role": "stamp"})
     first = cells[0]
     if first["cell_type"] == "markdown" and first["source"].startswith("# "):
         title, _, rest = first["source"].partition("\n")
-        cells[0:1] = [markdown_cell(title), preamble(md, edition)] + ([markdown_cell(rest.strip("\n"))] if rest.strip() else [])
+        cells[0:1] = ([markdown_cell(title), preamble(md, edition), stamp]
+                      + ([markdown_cell(rest.strip("\n"))] if rest.strip() else []))
     else:
-        cells.insert(0, preamble(md, edition))
+        cells[0:0] = [preamble(md, edition), stamp]
     seen = set()
     for cell in cells:
         cell["id"] = cell_id(cell["cell_type"], cell["source"], seen)
@@ -486,10 +506,15 @@ def build_notebook(md, edition="reader", measured=None, previous=None):
         index = cell.pop("_source_index", None)
         if cell["cell_type"] != "code":
             continue
-        if measured is not None:
-            cell["outputs"] = measured.outputs(cell, index)
-        else:
+        role = cell["metadata"].get("book", {}).get("role")
+        if edition == "student" and role in ("exercise", "key"):
+            cell["outputs"] = []
+        elif measured is None:
             cell["outputs"] = kept.get(cell["id"], [])
+        elif role == "stamp":
+            cell["outputs"] = measured.stamp_outputs()
+        else:
+            cell["outputs"] = measured.outputs(cell, index)
     return {
         "cells": cells,
         "metadata": {
@@ -544,15 +569,37 @@ def executed_on(md, cache=CACHE / "global.db"):
     return (row[0] or "")[:10]
 
 
-class BuildOutputs:
-    """What one chapter showed when the book was built: its glued values and its figures.
+def machine_cpu(cache=CACHE):
+    """The processor of the machine that built the book: the timing_machine chapter records it
+    (glued as machine_cpu) in every build; without one, this machine's own (Linux)."""
+    for executed in cached_notebooks(BOOK / "timing_machine.md", cache):
+        for cell in executed["cells"]:
+            for output in cell.get("outputs", []):
+                scrap = output.get("metadata", {}).get("scrapbook", {})
+                if scrap.get("name") == "machine_cpu":
+                    value = "".join(output["data"].get(scrap.get("mime_prefix", "") + "text/plain", ""))
+                    return value.strip("'\"")
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    return "an unnamed processor"
 
-    A reader who opens a notebook without running it sees, under each measured paragraph and figure, what
-    the book measured, stamped with where and when; running the cell replaces it with the reader's own.
+
+def text_of(value):
+    return value if isinstance(value, str) else "".join(value)
+
+
+class BuildOutputs:
+    """What one chapter showed when the book was built: every output of its code cells, its glued values.
+
+    A reader who opens a notebook without running it sees every output the site shows (prints, tables,
+    error messages, checks, figures, the measured paragraphs filled in), under one stamp at the top that
+    says where and when the book ran; running a cell replaces its output with the reader's own.
     Only a build of exactly this source counts (the executed notebook's code cells must equal the .md's).
     """
 
-    def __init__(self, md, executed, glue_file=None):
+    def __init__(self, md, executed, glue_file=None, cpu=None):
         self.code = [cell for cell in executed["cells"] if cell["cell_type"] == "code"]
         self.glued = {}
         # myst-nb moves the values glued with display=False out of the notebook, into <chapter>.glue.json
@@ -567,12 +614,18 @@ class BuildOutputs:
                     prefix = len(scrap.get("mime_prefix", ""))
                     self.glued[scrap["name"]] = {k[prefix:]: v if isinstance(v, str) or not isinstance(v, list)
                                                  else "".join(v) for k, v in output.get("data", {}).items()}
-        setup = "".join(text if isinstance(text, str) else "".join(text) for text in (
-            o.get("text", "") for o in self.code[0].get("outputs", []) if o.get("output_type") == "stream"))
+        setup = "".join(text_of(o.get("text", "")) for o in self.code[0].get("outputs", [])
+                        if o.get("output_type") == "stream")
         started = self.code[0].get("metadata", {}).get("execution", {}).get("iopub.execute_input", "")
-        started = started or executed_on(md)
-        where = setup.strip().splitlines()[0] if setup.strip() else "this book's build"
-        self.stamp = f"measured when the book was built ({where}, {started[:10] or 'date unknown'})"
+        started = (started or executed_on(md))[:10] or "an unknown date"
+        # the setup cell prints "torch <version> on <device>, <n> thread"
+        found = re.search(r"torch (\S+) on (\S+), (\d+) thread", setup)
+        torch_version, device, threads = found.groups() if found else ("(version unknown)", "cpu", "1")
+        cpu = cpu or machine_cpu()
+        where = cpu if device == "cpu" else f"{device} and {cpu}"
+        self.stamp = (f"**Every output in this notebook is the book's own run** (before you run anything): "
+                      f"{where}, {threads} thread{'s' if threads != '1' else ''}, torch {torch_version}, "
+                      f"run on {started}. Running a cell replaces its output with yours.")
 
     @classmethod
     def of(cls, md, folder=EXECUTED, cache=CACHE):
@@ -590,12 +643,14 @@ class BuildOutputs:
 
         for executed in cached_notebooks(md, cache):
             if code_of(executed) == sources:
-                return cls(md, executed)
+                return cls(md, executed, cpu=machine_cpu(cache))
         path = folder / f"{md.stem}.ipynb"
         if not path.exists():
             return None
         executed = json.loads(path.read_text())
-        return cls(md, executed, folder / f"{md.stem}.glue.json") if code_of(executed) == sources else None
+        if code_of(executed) != sources:
+            return None
+        return cls(md, executed, folder / f"{md.stem}.glue.json", cpu=machine_cpu(cache))
 
     def fill(self, text):
         from myst_nb.core.variables import format_plain_text  # the site's own formatting of {glue:text}
@@ -614,9 +669,12 @@ class BuildOutputs:
             raise KeyError(missing[0])
         return filled
 
-    def note(self, what):
-        return {"output_type": "display_data", "metadata": {},
-                "data": {"text/markdown": f"*{what} {self.stamp}. Run the cell to measure yours.*"}}
+    @staticmethod
+    def markdown(text):
+        return {"output_type": "display_data", "metadata": {}, "data": {"text/markdown": text}}
+
+    def stamp_outputs(self):
+        return [self.markdown(self.stamp)]
 
     def outputs(self, cell, index):
         role = cell["metadata"].get("book", {}).get("role")
@@ -626,20 +684,33 @@ class BuildOutputs:
                 filled = self.fill(paragraph)
             except KeyError:
                 return []
-            return [{"output_type": "display_data", "metadata": {},
-                     "data": {"text/markdown": f"{filled}\n\n*(Values {self.stamp}; run the cell to measure yours.)*"}}]
+            if cell["source"].startswith(f"# @title {TABLE_TITLE}\n"):
+                filled += f"\n\n{RUN_NOTE.format(what='Measured', verb='measure')}"
+            return [self.markdown(filled)]
         if index is None or index >= len(self.code):
             return []
-        figures = []
+        shipped = []
         for output in self.code[index].get("outputs", []):
-            data = output.get("data", {})
-            if output.get("output_type") != "display_data" or "scrapbook" in output.get("metadata", {}):
-                continue
-            kind = next((k for k in IMAGE_TYPES if k in data), None)
-            if kind:
-                figures.append({"output_type": "display_data", "metadata": {},
-                                "data": {kind: data[kind], "text/plain": ["<Figure>"]}})
-        return [self.note("Figure")] + figures if figures else []
+            output = json.loads(json.dumps(output))  # a copy
+            scrap = output.get("metadata", {}).pop("scrapbook", None)
+            if scrap and scrap.get("mime_prefix"):
+                continue  # glue(..., display=False): the site shows nothing there either
+            if output.get("output_type") == "execute_result":
+                output["execution_count"] = None
+            shipped.append(output)
+        if any(k in IMAGE_TYPES for output in shipped for k in output.get("data", {})):
+            shipped.insert(0, self.markdown(RUN_NOTE.format(what="Drawn", verb="draw")))
+        elif any(re.search(r"^\|", text_of(output.get("data", {}).get("text/markdown", "")), re.M)
+                 for output in shipped):
+            shipped.insert(0, self.markdown(RUN_NOTE.format(what="Measured", verb="measure")))
+        return shipped
+
+
+RUN_NOTE = "*{what} in the book's run (see the top of the notebook); run the cell to {verb} yours.*"
+STAMP_TITLE = "Where the outputs shown here come from"
+STAMP_SOURCE = (f"# @title {STAMP_TITLE}\n"
+                "# Before you run anything, every output in this notebook is the book's own run,\n"
+                "# stamped here; running a cell replaces its output with yours.")
 
 
 # ---------------------------------------------------------------------------------------------------------
