@@ -46,9 +46,15 @@ def label_log_axis_plainly(axis):
 
 
 def wrapped(text, width=44):
-    """A title or label broken into lines of at most `width` characters (about what a
-    4.8 in figure holds at 11 pt), keeping the line breaks it already has."""
-    return "\n".join(textwrap.fill(line, width) for line in text.split("\n"))
+    """A title broken into lines of at most `width` characters (about what a 4.8 in
+    figure holds at 11 pt), as few lines as that takes and of about equal length."""
+    text = " ".join(text.split())
+    lines = max(1, len(textwrap.wrap(text, width)))
+    narrowest = next(
+        w for w in range(len(text) // lines, width + 1)
+        if len(textwrap.wrap(text, w)) == lines
+    )
+    return textwrap.fill(text, narrowest)
 
 
 def show_table(header, rows, caption=""):
