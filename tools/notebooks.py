@@ -685,7 +685,7 @@ class BuildOutputs:
             except KeyError:
                 return []
             if cell["source"].startswith(f"# @title {TABLE_TITLE}\n"):
-                filled += f"\n\n{RUN_NOTE.format(what='Measured', verb='measure')}"
+                filled += f"\n\n{RUN_NOTE.format(what='Measured in')}"
             return [self.markdown(filled)]
         if index is None or index >= len(self.code):
             return []
@@ -699,14 +699,14 @@ class BuildOutputs:
                 output["execution_count"] = None
             shipped.append(output)
         if any(k in IMAGE_TYPES for output in shipped for k in output.get("data", {})):
-            shipped.insert(0, self.markdown(RUN_NOTE.format(what="Drawn", verb="draw")))
+            shipped.insert(0, self.markdown(RUN_NOTE.format(what="Drawn in")))
         elif any(re.search(r"^\|", text_of(output.get("data", {}).get("text/markdown", "")), re.M)
                  for output in shipped):
-            shipped.insert(0, self.markdown(RUN_NOTE.format(what="Measured", verb="measure")))
+            shipped.insert(0, self.markdown(RUN_NOTE.format(what="From")))
         return shipped
 
 
-RUN_NOTE = "*{what} in the book's run (see the top of the notebook); run the cell to {verb} yours.*"
+RUN_NOTE = "*{what} the book's run (see the top of the notebook); run the cell for yours.*"
 STAMP_TITLE = "Where the outputs shown here come from"
 STAMP_SOURCE = (f"# @title {STAMP_TITLE}\n"
                 "# Before you run anything, every output in this notebook is the book's own run,\n"
