@@ -358,3 +358,19 @@ def test_staleness_ignores_shipped_outputs(chapter, tmp_path, monkeypatch):
     assert notebooks.stale([chapter]) == []
     chapter.write_text(chapter.read_text().replace("A plain paragraph.", "A changed paragraph."))
     assert notebooks.stale([chapter]) == [chapter.with_suffix(".ipynb"), tmp_path / "student" / "test_chapter.ipynb"]
+
+
+def test_a_measured_table_says_once_that_it_is_the_books_run(tmp_path):
+    path = tmp_path / "table.md"
+    path.write_text(notebooks.sync_shared(
+        CHAPTER.replace("A plain paragraph.", "The table:\n\n```{glue:md} cost_table\n:format: myst\n```\n")))
+    executed = executed_copy(path)
+    scrap = {"scrapbook": {"name": "cost_table", "mime_prefix": "application/papermill.record/"}}
+    code = [c for c in executed["cells"] if c["cell_type"] == "code"]
+    code[1]["outputs"].append({"output_type": "display_data", "metadata": scrap,
+                               "data": {"application/papermill.record/text/markdown": "| a |\n|---|\n| 1 |"}})
+    cache = fake_cache(tmp_path / "cache", {path.stem: executed, "timing_machine": machine_notebook()})
+    cells = notebooks.build_notebook(path, measured=notebooks.BuildOutputs.of(path, tmp_path / "no", cache))["cells"]
+    table = next(c for c in cells if c["source"].startswith("# @title Table of the measurements"))
+    shown = all_text(table)
+    assert shown.startswith("| a |\n|---|\n| 1 |") and shown.count("the book's run") == 1
