@@ -1,0 +1,159 @@
+"""Which glued verdicts flip with machine load: execute chapters twice, once as they are and once beside a
+second CPU load (a busy-loop process on one core, as a Colab or CI neighbour would be), and list every
+glued verdict word and ratio that changes between the two runs, and every figure title whose words
+change.
+
+    .venv/bin/python tools/flips.py book/hvp.md book/jacobians_by_loop.md   # run both, compare
+    .venv/bin/python tools/flips.py --compare DIR_A DIR_B                    # compare two builds
+
+Each run writes the executed notebooks into its own folder (default /tmp/flips/quiet and
+/tmp/flips/loaded), as a book build writes _build/jupyter_execute; --compare reads any two such folders
+(for example the jupyter_execute folders of two `jupyter-book build --path-output` runs).
+
+A glued value is read from the notebook's glue records (myst_nb's scrapbook outputs). What counts as a
+flip:
+- a glued string (a verdict word, a winner's name, a phrase) that differs;
+- a glued number that is on one side of 1 in one run and on the other side in the other (a ratio whose
+  direction the prose reads: "faster", "more than");
+- a figure title (SVG <text> of the title, or `title`/`suptitle` in a PNG-less figure) whose words,
+  numbers aside, differ.
+Numbers that move without crossing 1 are listed as "moved" when they change by more than --moved
+(default 25 %), not counted as flips: the prose must not read more into them than their run shows.
+Exit code 1 when there is any flip."""
+
+import argparse
+import json
+import multiprocessing
+import os
+import re
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def busy_loop(stop):
+    while not stop.is_set():
+        sum(i * i for i in range(10_000))
+
+
+def execute(md_paths, out_dir, loaded, timeout=600):
+    """Execute each chapter's reader notebook into out_dir, with a busy-loop process when `loaded`."""
+    from nbclient import NotebookClient
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stop = multiprocessing.Event()
+    load = multiprocessing.Process(target=busy_loop, args=(stop,), daemon=True) if loaded else None
+    if load:
+        load.start()
+    try:
+        for md in md_paths:
+            ipynb = ROOT / "book" / f"{Path(md).stem}.ipynb"
+            nb = nbformat.read(ipynb, as_version=4)
+            start = time.perf_counter()
+            NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(out_dir)}}).execute()
+            nbformat.write(nb, out_dir / ipynb.name)
+            print(f"{'loaded' if loaded else 'quiet '} {ipynb.stem}: {time.perf_counter() - start:.0f} s", file=sys.stderr)
+    finally:
+        if load:
+            stop.set()
+            load.join(5)
+            if load.is_alive():
+                load.terminate()
+
+
+def glued(nb):
+    """{name: value} from a notebook's glue records; numbers as floats, strings as str."""
+    values = {}
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            record = output.get("metadata", {}).get("scrapbook")
+            if not record:
+                continue
+            data = output.get("data", {})
+            text = data.get(record.get("mime_prefix", "") + "text/plain")
+            markdown = data.get(record.get("mime_prefix", "") + "text/markdown")
+            if markdown is not None:
+                values[record["name"]] = ("md", markdown)
+                continue
+            if text is None:
+                continue
+            try:
+                values[record["name"]] = ("num", float(text))
+            except ValueError:
+                values[record["name"]] = ("str", text.strip("'\""))
+    return values
+
+
+def titles(nb):
+    """Figure titles, numbers replaced by #: the words a title's verdict is made of."""
+    found = []
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            svg = output.get("data", {}).get("image/svg+xml")
+            if not svg:
+                continue
+            svg = "".join(svg) if isinstance(svg, list) else svg
+            # matplotlib writes each text as <g id="text_N"> with a comment holding the string
+            texts = re.findall(r"<!-- (.*?) -->", svg)
+            found.append(" | ".join(texts[-3:]))
+    return found
+
+
+def words(text):
+    return re.sub(r"[-+]?\d+(?:\.\d+)?(?:e[-+]?\d+)?", "#", text)
+
+
+def compare(dir_a, dir_b, moved=0.25):
+    flips, moves = [], []
+    for nb_a in sorted(Path(dir_a).glob("*.ipynb")):
+        nb_b = Path(dir_b) / nb_a.name
+        if not nb_b.exists():
+            continue
+        a, b = nbformat.read(nb_a, 4), nbformat.read(nb_b, 4)
+        va, vb = glued(a), glued(b)
+        for name in sorted(set(va) & set(vb)):
+            (kind, x), (_, y) = va[name], vb[name]
+            if kind == "num":
+                if (x - 1) * (y - 1) < 0:
+                    flips.append(f"{nb_a.stem}: {name} crossed 1: {x:.3g} -> {y:.3g}")
+                elif x and y and max(abs(x), abs(y)) / max(min(abs(x), abs(y)), 1e-300) > 1 + moved:
+                    moves.append(f"{nb_a.stem}: {name} {x:.3g} -> {y:.3g}")
+            elif words(x) != words(y):
+                flips.append(f"{nb_a.stem}: {name}: {x!r} -> {y!r}")
+        for ta, tb in zip(titles(a), titles(b), strict=False):
+            if words(ta) != words(tb):
+                flips.append(f"{nb_a.stem}: figure title: {ta!r} -> {tb!r}")
+    return flips, moves
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("chapters", nargs="*", help="book/<chapter>.md files to execute twice")
+    parser.add_argument("--compare", nargs=2, metavar=("DIR_A", "DIR_B"), help="compare two executed folders")
+    parser.add_argument("--out", default="/tmp/flips", help="where the two runs go")
+    parser.add_argument("--moved", type=float, default=0.25, help="relative change listed as moved")
+    args = parser.parse_args()
+    if args.compare:
+        dir_a, dir_b = map(Path, args.compare)
+    else:
+        if not args.chapters:
+            parser.error("name the chapters to run, or --compare two folders")
+        dir_a, dir_b = Path(args.out) / "quiet", Path(args.out) / "loaded"
+        os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+        execute(args.chapters, dir_a, loaded=False)
+        execute(args.chapters, dir_b, loaded=True)
+    flips, moves = compare(dir_a, dir_b, args.moved)
+    print(json.dumps({"flips": len(flips), "moved": len(moves)}))
+    for line in flips:
+        print("FLIP ", line)
+    for line in moves:
+        print("moved", line)
+    return 1 if flips else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
