@@ -15,8 +15,7 @@ flip:
 - a glued string (a verdict word, a winner's name, a phrase) that differs;
 - a glued number that is on one side of 1 in one run and on the other side in the other (a ratio whose
   direction the prose reads: "faster", "more than");
-- a figure title (SVG <text> of the title, or `title`/`suptitle` in a PNG-less figure) whose words,
-  numbers aside, differ.
+- a figure (SVG, text as <text>) whose words (titles, labels, legends), numbers aside, differ.
 Numbers that move without crossing 1 are listed as "moved" when they change by more than --moved
 (default 25 %), not counted as flips: the prose must not read more into them than their run shows.
 Exit code 1 when there is any flip."""
@@ -40,8 +39,9 @@ def busy_loop(stop):
         sum(i * i for i in range(10_000))
 
 
-def execute(md_paths, out_dir, loaded, timeout=600):
-    """Execute each chapter's reader notebook into out_dir, with a busy-loop process when `loaded`."""
+def execute(md_paths, out_dir, loaded, timeout=600, source=ROOT / "book"):
+    """Execute each chapter's reader notebook (from `source`) into out_dir, with a busy-loop process
+    when `loaded`."""
     from nbclient import NotebookClient
 
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -51,7 +51,7 @@ def execute(md_paths, out_dir, loaded, timeout=600):
         load.start()
     try:
         for md in md_paths:
-            ipynb = ROOT / "book" / f"{Path(md).stem}.ipynb"
+            ipynb = Path(source) / f"{Path(md).stem}.ipynb"
             nb = nbformat.read(ipynb, as_version=4)
             start = time.perf_counter()
             NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(out_dir)}}).execute()
@@ -97,10 +97,21 @@ def titles(nb):
             if not svg:
                 continue
             svg = "".join(svg) if isinstance(svg, list) else svg
-            # matplotlib writes each text as <g id="text_N"> with a comment holding the string
-            texts = re.findall(r"<!-- (.*?) -->", svg)
-            found.append(" | ".join(texts[-3:]))
+            # with svg.fonttype "none" matplotlib writes each text as a <text> element; keep
+            # those made of words (titles, labels, legends), not tick numbers
+            texts = [
+                re.sub(r"<[^>]+>", "", t).strip()
+                for t in re.findall(r"<text[^>]*>(.*?)</text>", svg, flags=re.DOTALL)
+            ]
+            found.append(" | ".join(t for t in texts if re.search(r"[A-Za-z]{3}", t) and "mathdefault" not in t))
     return found
+
+
+# Glued numbers that are not ratios (percentages, shares, rates, times, sizes): their crossing 1 means
+# nothing. Recognised by the end or the middle of the name.
+NOT_RATIOS = re.compile(r"(_pct|_us|_ms|_s|_mib|_kib|_mb|_gflops|_p25.*|_p75.*)$|share|fraction|rate")
+# Ratios whose prose says in words that they are no verdict (a range, "in this run"): listed apart.
+NO_VERDICT = {"hes_ff_time_ratio"}
 
 
 def words(text):
@@ -118,8 +129,9 @@ def compare(dir_a, dir_b, moved=0.25):
         for name in sorted(set(va) & set(vb)):
             (kind, x), (_, y) = va[name], vb[name]
             if kind == "num":
-                if (x - 1) * (y - 1) < 0:
-                    flips.append(f"{nb_a.stem}: {name} crossed 1: {x:.3g} -> {y:.3g}")
+                if (x - 1) * (y - 1) < 0 and not NOT_RATIOS.search(name):
+                    line = f"{nb_a.stem}: {name} crossed 1: {x:.3g} -> {y:.3g}"
+                    (moves if name in NO_VERDICT else flips).append(line)
                 elif x and y and max(abs(x), abs(y)) / max(min(abs(x), abs(y)), 1e-300) > 1 + moved:
                     moves.append(f"{nb_a.stem}: {name} {x:.3g} -> {y:.3g}")
             elif words(x) != words(y):
@@ -135,6 +147,10 @@ def main():
     parser.add_argument("chapters", nargs="*", help="book/<chapter>.md files to execute twice")
     parser.add_argument("--compare", nargs=2, metavar=("DIR_A", "DIR_B"), help="compare two executed folders")
     parser.add_argument("--out", default="/tmp/flips", help="where the two runs go")
+    parser.add_argument(
+        "--notebooks", default=str(ROOT / "book"),
+        help="folder of the reader notebooks to run (e.g. another commit's book/, from git show)",
+    )
     parser.add_argument("--moved", type=float, default=0.25, help="relative change listed as moved")
     args = parser.parse_args()
     if args.compare:
@@ -144,8 +160,8 @@ def main():
             parser.error("name the chapters to run, or --compare two folders")
         dir_a, dir_b = Path(args.out) / "quiet", Path(args.out) / "loaded"
         os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
-        execute(args.chapters, dir_a, loaded=False)
-        execute(args.chapters, dir_b, loaded=True)
+        execute(args.chapters, dir_a, loaded=False, source=args.notebooks)
+        execute(args.chapters, dir_b, loaded=True, source=args.notebooks)
     flips, moves = compare(dir_a, dir_b, args.moved)
     print(json.dumps({"flips": len(flips), "moved": len(moves)}))
     for line in flips:
