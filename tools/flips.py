@@ -111,7 +111,7 @@ def titles(nb):
 # nothing. Recognised by the end or the middle of the name.
 NOT_RATIOS = re.compile(r"(_pct|_us|_ms|_s|_mib|_kib|_mb|_gflops|_p25.*|_p75.*)$|share|fraction|rate")
 # Ratios whose prose says in words that they are no verdict (a range, "in this run"): listed apart.
-NO_VERDICT = {"hes_ff_time_ratio"}
+NO_VERDICT = {"hes_ff_time_ratio", "vmap_over_jacrev"}
 
 
 def words(text):
