@@ -109,7 +109,10 @@ def titles(nb):
 
 # Glued numbers that are not ratios (percentages, shares, rates, times, sizes): their crossing 1 means
 # nothing. Recognised by the end or the middle of the name.
-NOT_RATIOS = re.compile(r"(_pct|_us|_ms|_s|_mib|_kib|_mb|_gflops|_p25.*|_p75.*)$|share|fraction|rate")
+# A range's ends (_low, _high) are read as a range; a slope is read against 1 and 2 in words.
+NOT_RATIOS = re.compile(
+    r"(_pct|_us|_ms|_s|_mib|_kib|_mb|_gflops|_p25.*|_p75.*|_low|_high)$|share|fraction|rate|slope"
+)
 # Ratios whose prose says in words that they are no verdict (a range, "in this run"): listed apart.
 NO_VERDICT = {"hes_ff_time_ratio", "vmap_over_jacrev"}
 
