@@ -121,6 +121,17 @@ def words(text):
     return re.sub(r"[-+]?\d+(?:\.\d+)?(?:e[-+]?\d+)?", "#", text)
 
 
+def used_in_prose(chapter):
+    """The glue names the chapter's Markdown source shows (None when there is no source)."""
+    md = ROOT / "book" / f"{chapter}.md"
+    if not md.exists():
+        return None
+    text = md.read_text()
+    return set(re.findall(r"\{glue(?::\w+)?\}`(\w+)", text)) | set(
+        re.findall(r"```\{glue(?::\w+)?\} (\w+)", text)
+    )
+
+
 def compare(dir_a, dir_b, moved=0.25):
     flips, moves = [], []
     for nb_a in sorted(Path(dir_a).glob("*.ipynb")):
@@ -129,7 +140,10 @@ def compare(dir_a, dir_b, moved=0.25):
             continue
         a, b = nbformat.read(nb_a, 4), nbformat.read(nb_b, 4)
         va, vb = glued(a), glued(b)
+        shown = used_in_prose(nb_a.stem)
         for name in sorted(set(va) & set(vb)):
+            if shown is not None and name not in shown:
+                continue  # glued but not in the prose: no reader sees it
             (kind, x), (_, y) = va[name], vb[name]
             if kind == "num":
                 if (x - 1) * (y - 1) < 0 and not NOT_RATIOS.search(name):
