@@ -29,8 +29,8 @@ WRONG = [
     rows, cols = torch.tril_indices(x.numel(), x.numel(), -1, device=x.device)
     return [(x, rows, cols)]''' + CUMSUM_CHECK),
     ("ex-sparse-jacobians-nine-point", 0, "the 5-point colouring (k + 2l) mod 5: diagonal neighbours clash", '''predicted_bound = 5
-k, l = torch.arange(64) // 8, torch.arange(64) % 8
-colours_9 = (k + 2 * l) % 5''' + NINE_POINT_CHECK),
+row, column = torch.arange(64) // 8, torch.arange(64) % 8
+colours_9 = (row + 2 * column) % 5''' + NINE_POINT_CHECK),
     ("ex-sparse-jacobians-nine-point", 0, "the greedy colouring: valid, but not the fewest", '''predicted_bound = 9
 colours_9 = column_colouring(
     jacobian_pattern(nine_point, torch.rand(64, dtype=DTYPE), say=False), 64
