@@ -1,0 +1,41 @@
+"""Wrong methods for the exercises of book/sparse_jacobians.md: each must fail through a ✗ check line."""
+
+CUMSUM_CHECK = '''
+
+
+check_cumsum_rule(cumsum_rule);'''
+
+NINE_POINT_CHECK = '''
+
+check_nine_point(predicted_bound, colours_9);'''
+
+WRONG = [
+    ("ex-sparse-jacobians-cumsum", 0, "all-to-all: always right, but not exact", '''def cumsum_rule(func, out, traced, args, kwargs):
+    x = args[0]
+    n = x.numel()
+    rows = torch.arange(n, device=x.device).repeat_interleave(n)
+    cols = torch.arange(n, device=x.device).repeat(n)
+    return [(x, rows, cols)]''' + CUMSUM_CHECK),
+    ("ex-sparse-jacobians-cumsum", 0, "the upper triangle: output t reads the later inputs", '''def cumsum_rule(func, out, traced, args, kwargs):
+    x = args[0]
+    rows, cols = torch.triu_indices(x.numel(), x.numel(), device=x.device)
+    return [(x, rows, cols)]''' + CUMSUM_CHECK),
+    ("ex-sparse-jacobians-cumsum", 0, "a pointwise rule: each output reads only its own input", '''def cumsum_rule(func, out, traced, args, kwargs):
+    x = args[0]
+    index = torch.arange(x.numel(), device=x.device)
+    return [(x, index, index)]''' + CUMSUM_CHECK),
+    ("ex-sparse-jacobians-cumsum", 0, "the triangle without its diagonal", '''def cumsum_rule(func, out, traced, args, kwargs):
+    x = args[0]
+    rows, cols = torch.tril_indices(x.numel(), x.numel(), -1, device=x.device)
+    return [(x, rows, cols)]''' + CUMSUM_CHECK),
+    ("ex-sparse-jacobians-nine-point", 0, "the 5-point colouring (k + 2l) mod 5: diagonal neighbours clash", '''predicted_bound = 5
+row, column = torch.arange(64) // 8, torch.arange(64) % 8
+colours_9 = (row + 2 * column) % 5''' + NINE_POINT_CHECK),
+    ("ex-sparse-jacobians-nine-point", 0, "colours repeating every 5 points both ways: valid, 25 jvps", '''predicted_bound = 9
+row, column = torch.arange(64) // 8, torch.arange(64) % 8
+colours_9 = row % 5 + 5 * (column % 5)''' + NINE_POINT_CHECK),
+    ("ex-sparse-jacobians-nine-point", 0, "one colour per column (dense jacfwd): valid, 64 jvps", '''predicted_bound = 9
+colours_9 = torch.arange(64)''' + NINE_POINT_CHECK),
+    ("ex-sparse-jacobians-nine-point", 0, "colours repeating every 3 columns of the numbering", '''predicted_bound = 9
+colours_9 = torch.arange(64) % 9''' + NINE_POINT_CHECK),
+]
