@@ -54,10 +54,9 @@ def imported_modules(source):
     tree = ast.parse(source)
     guarded = guarded_imports(tree)
     for node in ast.walk(tree):
-        if id(node) in guarded and isinstance(node, (ast.Import, ast.ImportFrom)) and node.level == 0 and (
-                (node.names[0].name if isinstance(node, ast.Import) else node.module).split(".")[0]
-                in OPTIONAL_THIRD_PARTY):
-            continue
+        if id(node) in guarded and isinstance(node, ast.Import) and all(
+                alias.name.split(".")[0] in OPTIONAL_THIRD_PARTY for alias in node.names):
+            continue  # an optional package, imported where its absence is handled
         if isinstance(node, ast.Import):
             for alias in node.names:
                 yield alias.name.split(".")[0], node.lineno
