@@ -40,7 +40,8 @@ linkcheck: setup
 # repo, at /tmp/torch-venvs/$(TORCH), is reused by the next run with the same TORCH, and is deleted by hand
 # (rm -rf /tmp/torch-venvs). PyPI's Linux torch wheels are CUDA builds that pull in the nvidia-* wheels:
 # about 5.5 GB per venv and a few minutes to install, though the notebooks run on the CPU. The venv gets
-# exactly torch==$(TORCH) plus what a Colab runtime has besides it (numpy, matplotlib, ipykernel) and
+# exactly torch==$(TORCH) plus what a Colab runtime has besides it (numpy, matplotlib, scipy, scikit-learn,
+# ipykernel) and
 # what tools/run_like_colab.py needs (nbclient, nbformat); none of the build's packages.
 # PIP_CONFIG_FILE=/dev/null makes that venv's pip ignore the pip configuration files of this machine,
 # which cap torch (through a constraints file) below the newest release on PyPI; it is set for this
@@ -51,7 +52,7 @@ test-torch:
 	@$(PYTHON) -c 'import ensurepip, venv' 2>/dev/null || { $(SUDO) apt-get update && $(SUDO) apt-get install -y python3-venv; }
 	@[ -x $(TORCH_VENV)/bin/python ] || $(PYTHON) -m venv $(TORCH_VENV)
 	PIP_CONFIG_FILE=/dev/null $(TORCH_VENV)/bin/python -m pip install --quiet \
-		"torch==$(TORCH)" numpy matplotlib ipykernel nbclient nbformat
+		"torch==$(TORCH)" numpy matplotlib scipy scikit-learn ipykernel nbclient nbformat
 	$(TORCH_VENV)/bin/python -c 'import torch; print("torch", torch.__version__, "from", torch.__file__)'
 	$(TORCH_VENV)/bin/python tools/run_like_colab.py --jobs 2 book/*.ipynb student/*.ipynb
 

@@ -9,7 +9,8 @@ import jupytext
 from conftest import ROOT, book_notebook_mds
 
 # pip's name for each module the notebooks may import
-MODULE_OF = {"torch": "torch", "numpy": "numpy", "matplotlib": "matplotlib"}
+MODULE_OF = {"torch": "torch", "numpy": "numpy", "matplotlib": "matplotlib", "scipy": "scipy",
+             "sklearn": "scikit-learn", "curvlinops": "curvlinops-for-pytorch"}
 
 
 def pins(path):
