@@ -144,3 +144,15 @@ def test_checker_never_raises_on_odd_input(capsys):
     for got in (None, object(), [1, 2], {"a": 1}, float("nan"), torch.ones(2, 2, dtype=torch.int64)):
         assert check_answer("x", got, torch.ones(2, 2)) is False
     assert capsys.readouterr().out.count("✗") == 6
+
+
+def test_tolerances_are_applied_as_named(capsys):
+    """atol is absolute and rtol relative, as their names and the ✗ line say (torch.allclose takes rtol
+    before atol: a positional call swaps them)."""
+    tiny = torch.full((3,), 8.9e-5)
+    assert check_answer("z", torch.zeros(3), tiny, atol=1e-5, rtol=1e-4) is False
+    large = torch.full((3,), 1000.0)
+    assert check_answer("r", large + 0.05, large, atol=1e-5, rtol=1e-4) is True
+    assert check_answer("r", large + 0.2, large, atol=1e-5, rtol=1e-4) is False
+    assert check_answer("f", 1000.05, 1000.0, atol=1e-5, rtol=1e-4) is True
+    assert check_answer("f", 0.0, 8.9e-5, atol=1e-5, rtol=1e-4) is False

@@ -460,7 +460,8 @@ def _make_grader_recorder():
         def check_answer(self, name, got, expected, atol=1e-5, rtol=1e-4, hint=""):
             buffer = io.StringIO()
             with contextlib.redirect_stdout(buffer):
-                ok = teacher_check(str(name), plain(got), expected, atol, rtol, str(hint))
+                ok = teacher_check(str(name), plain(got), expected,
+                                   atol=atol, rtol=rtol, hint=str(hint))
             text = buffer.getvalue()
             builtins.print(text, end="")
             write({"exercise": state["exercise"], "passed": ok is True, "text": text})

@@ -30,7 +30,8 @@ def check_answer(name, got, expected, atol=1e-5, rtol=1e-4, hint=""):
         if not isinstance(got, dict) or set(got) != set(expected):
             keys = f"keys {sorted(got)}" if isinstance(got, dict) else describe(got)
             return fail(f"expected a dict with keys {sorted(expected)}, got {keys}")
-        results = [check_answer(f"{name}[{k!r}]", got[k], expected[k], atol, rtol, hint)
+        results = [check_answer(f"{name}[{k!r}]", got[k], expected[k],
+                                atol=atol, rtol=rtol, hint=hint)
                    for k in expected]
         return all(results)
     if isinstance(expected, (tuple, list)) and expected and all(
@@ -55,7 +56,8 @@ def check_answer(name, got, expected, atol=1e-5, rtol=1e-4, hint=""):
             return fail(f"expected a {kind} of {len(expected)} items, "
                         f"got {describe(got)}")
         pairs = zip(got, expected, strict=True)
-        results = [check_answer(f"{name}[{i}]", g, e, atol, rtol, hint)
+        results = [check_answer(f"{name}[{i}]", g, e,
+                                atol=atol, rtol=rtol, hint=hint)
                    for i, (g, e) in enumerate(pairs)]
         return all(results)
     elif isinstance(expected, torch.Tensor):
@@ -72,7 +74,8 @@ def check_answer(name, got, expected, atol=1e-5, rtol=1e-4, hint=""):
         if got.dtype != expected.dtype:
             return fail(f"expected dtype {expected.dtype}, got dtype {got.dtype}")
         got_cpu, expected_cpu = got.detach().cpu(), expected.detach().cpu()
-        if not torch.allclose(got_cpu, expected_cpu, atol, rtol, equal_nan=True):
+        if not torch.allclose(got_cpu, expected_cpu, rtol=rtol, atol=atol,
+                              equal_nan=True):
             error = (got_cpu - expected_cpu).abs().nan_to_num(float("inf"))
             largest = error.max()
             at = torch.nonzero(error == largest)[0] if error.dim() else []
