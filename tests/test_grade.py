@@ -143,7 +143,7 @@ def test_wrong_answers_fail_with_their_hints(graded):
     for number, result in zip(parts(), results, strict=True):
         _, hint, _ = check_name_and_hint(check_cell(number))
         assert not result["passed"], messages(results)
-        assert "expected dtype torch.float32, got dtype torch.float64" in result["message"]
+        assert "wrong dtype: you gave torch.float64 (expected torch.float32)" in result["message"]
         assert f"Hint: {hint}" in result["message"]
 
 

@@ -130,7 +130,8 @@ def exercises(notebook):
 
 
 def parse_check_text(text):
-    """The checker's lines in printed text: [(passed, text)], a ✗ line with its hint joined on."""
+    """The checker's lines in printed text: [(passed, text)], a ✗ line with its hint joined on. The checker
+    wraps its lines for a phone: an indented line continues the check above it."""
     checks = []
     for line in text.splitlines():
         if line.startswith("✓ "):
@@ -139,6 +140,8 @@ def parse_check_text(text):
             checks.append((False, line[2:].strip()))
         elif line.strip().startswith("Hint:") and checks and not checks[-1][0]:
             checks[-1] = (False, f"{checks[-1][1]} {line.strip()}")
+        elif line.startswith("  ") and line.strip() and checks:
+            checks[-1] = (checks[-1][0], f"{checks[-1][1]} {line.strip()}")
     return checks
 
 
