@@ -20,6 +20,7 @@ COUNTERS = {
     "backward passes": "calls of autograd's engine (torch.autograd.grad, .backward(), vjp_fn, jacrev)",
     "passes through tanh": "aten::tanh_backward inside those backward passes",
     "vectors through tanh": "vectors pulled back through tanh (a batch of k counts k)",
+    "passes by autograd.functional": "backward passes made inside torch.autograd.functional",
     "forward-mode duals": "dual tensors made for forward mode (torch.func.jvp, jacfwd, forward_ad)",
     "calls of sin": "aten::sin calls (forward passes of a*sin(x))",
     "calls of jacrev": "calls of torch.func.jacrev",
@@ -52,7 +53,7 @@ def points(g, device):
 ONE_PASS = '''
 def method(*args):
     return {"backward passes": 1, "passes through tanh": 1, "vectors through tanh": 1,
-            "forward-mode duals": 0}
+            "forward-mode duals": 0, "passes by autograd.functional": 0}
 '''
 
 VJP_SETUP = '''
@@ -108,7 +109,7 @@ def reference(weight, bias, x):
 def method(weight, bias, x):
     rows = weight.shape[0]
     return {"backward passes": rows, "passes through tanh": rows, "vectors through tanh": rows,
-            "forward-mode duals": 0}
+            "forward-mode duals": 0, "passes by autograd.functional": 0}
 ''',
             "provenance": "backward",
         },
