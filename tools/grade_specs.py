@@ -13,7 +13,7 @@
 - ``provenance``: where the returned tensors must come from: ``"backward"`` (an output of a backward pass
   of this call, as returned or stacked, or cast to another dtype), ``"jacrev"`` (an output of a jacrev
   call of this call), or None.
-- ``tolerance``: (atol, rtol) for the values.
+- ``tolerance``: (atol, rtol) for the values (default 1e-5, 1e-4); ``tolerance64`` for float64 values.
 """
 
 COUNTERS = {
@@ -155,4 +155,117 @@ def method(a, x):
             "provenance": "jacrev",
         },
     },
+}
+
+HVP_SETUP = '''
+from functools import partial
+
+from torch.func import grad, hessian, jvp, vjp, vmap
+
+
+def predict(weight, bias, x):
+    return torch.tanh(weight @ x + bias)
+
+
+def sum_of_outputs(x, weight, bias):
+    return predict(weight, bias, x).sum()
+
+
+def rosenbrock(x):
+    return (100 * (x[1:] - x[:-1] ** 2) ** 2 + (1 - x[:-1]) ** 2).sum()
+
+
+SIZE = 256
+'''
+
+SPECS["hvp"] = {
+    "ex-hvp-no-hessian": {
+        "function": "hvp",
+        "setup": HVP_SETUP,
+        # a function the notebook never shows, with coefficients drawn at grading time (float64), and
+        # the chapter's tanh layer at D = 256 (float32), where the matrix FLOPs are counted
+        "points": '''
+def points(g, device):
+    c = torch.rand(3, generator=g, dtype=torch.float64) + 0.5
+
+    def unseen(x):
+        return (torch.sin(c[0] * x) * x.roll(1)).sum() + torch.log1p(c[1] * x**2).sum() * c[2]
+
+    n = int(torch.randint(7, 13, (1,), generator=g))
+    x_1, v_1 = (torch.randn(n, generator=g, dtype=torch.float64).to(device) for _ in range(2))
+    weight = (torch.randn(SIZE, SIZE, generator=g) / 16).to(device)
+    bias, x_2, v_2 = (torch.randn(SIZE, generator=g).to(device) for _ in range(3))
+    layer = partial(sum_of_outputs, weight=weight, bias=bias)
+    return [(unseen, x_1, v_1), (layer, x_2, v_2)]
+''',
+        "reference": '''
+def reference(f, x, v):
+    return hessian(f)(x) @ v
+''',
+        # one gradient of the layer is two matrix-vector products (4 D^2 FLOPs); the check of the
+        # chapter allows 10 gradients' worth, a dense Hessian costs D of them
+        "method": '''
+def method(f, x, v):
+    if x.shape[0] != SIZE:
+        return {}
+    return {"matrix FLOPs": ("<=", 10 * 4 * SIZE * SIZE)}
+''',
+        "tolerance": (1e-5, 1e-4),
+        "tolerance64": (1e-12, 1e-10),  # float64 autodiff against the dense product: a few ulps
+        "provenance": None,
+    },
+    "ex-hessian-diagonal": {
+        "function": "hessian_diagonal",
+        "setup": HVP_SETUP,
+        # the Rosenbrock Hessian at a point drawn at grading time, through the grader's own hvp
+        "points": '''
+def points(g, device):
+    found = []
+    for _ in range(2):
+        n = int(torch.randint(5, 10, (1,), generator=g))
+        point = torch.randn(n, generator=g, dtype=torch.float64).to(device)
+
+        def hvp_at_point(v, point=point):
+            count("calls of hvp_at_point")
+            if is_batched(v):
+                count("batched calls of hvp_at_point")
+            return jvp(grad(rosenbrock), (point,), (v,))[1]
+
+        hvp_at_point.point = point
+        found.append((hvp_at_point, n))
+    return found
+''',
+        "reference": '''
+def reference(hvp_at_point, n):
+    return torch.diagonal(hessian(rosenbrock)(hvp_at_point.point))
+''',
+        "method": '''
+def method(hvp_at_point, n):
+    return {"calls of hvp_at_point": 1, "batched calls of hvp_at_point": 1}
+''',
+        "tolerance": (1e-9, 1e-12),
+        "provenance": None,
+    },
+}
+
+# A prediction is a formula in the sizes: called at sizes drawn at grading time, with no torch operation
+# allowed while it runs (a prediction that measures, by running jacrev on tensors of those sizes, fails).
+SPECS["vjp_vmap_jacrev"]["ex-vjp-vmap-shapes"] = {
+    "function": "predicted_shapes",
+    "drawn": "sizes",
+    "setup": VJP_SETUP,
+    "points": '''
+def points(g, device):
+    return [tuple(int(k) for k in torch.randint(2, 40, (2,), generator=g)) for _ in range(3)]
+''',
+    "reference": '''
+def reference(M, N):
+    weight, bias, x = torch.randn(M, N), torch.randn(M), torch.randn(N)
+    return tuple(tuple(j.shape) for j in jacrev(predict, argnums=(0, 1))(weight, bias, x))
+''',
+    "method": '''
+def method(M, N):
+    return {"torch operations": 0, "backward passes": 0, "forward-mode duals": 0}
+''',
+    "provenance": None,
 }
