@@ -29,13 +29,37 @@ and rebuilds the notebook from this repository's pristine student edition, stude
   random nonce made by this run writes JSON lines to a file (also named with the nonce) in a folder
   outside the notebook's working folder. ✓ lines the student's code prints are ignored.
 
+**Exercises the grader calls itself** (tools/grade_specs.py lists them: jacobians_by_loop 1-3, hvp 1-2,
+vjp_vmap_jacrev 1-3). For these the notebook's own check is not run at all. After the last cell, the
+grader runs the student's exercise code again in a namespace of its own (a copy of the kernel's globals
+with the chapter's given names, `predict`, `rosenbrock`, ..., put back from the grader's copies after the
+student's code, so a rebound name changes nothing), then calls the student's function at points drawn
+from a seed made at grading time (secrets.randbits; it exists only in that last cell's source, never in
+the notebook). Around each call whose value it checks it counts the method with counters built in the
+grader's first cell, before any student code ran, from references to torch's functions taken then:
+autograd's engine (backward passes, and those made inside torch.autograd.functional), forward-mode dual
+tensors, torch.func.jacrev calls and the tensors they return, and a dispatch mode that sees
+aten::tanh_backward inside a backward pass (with the non-zero vectors pulled back), aten::sin, every torch
+operation (a prediction, a formula in the sizes, must run none) and the matrix FLOPs. The values go back
+as plain tensors in a file named in that last cell, loaded with weights_only, and are compared here, in
+the grading process, with references computed here, where no student code ever ran, by the teacher's
+checker read from book/_shared/checker.py. A counter can tell a loop of backward passes from forward mode
+(no engine call), a method switched by call number (every checked call is counted), a formula returned
+through the gradient of a linear map plus 0 * f (zero vectors through tanh), and a loop relabelled by
+`vmap(lambda r: r)` (the passes are counted, not the vmap calls).
+
+The other exercises are checked as follows (their checks still run in the student's kernel).
+
 An exercise passes when its checks recorded at least one result, all of them passed, the check statements
 ran to the end, and none of its cells (its hidden reference cells included) raised. The notebook runs in a
 fresh kernel, from an empty temporary folder (so it reads no file of the repository, as in Colab), with
 errors allowed: a cell that raises does not stop the later exercises from being graded.
 
 **Limits (read the code of an answer that looks too good).** The student's code runs in the same Python
-process as the checks, so code written on purpose against the grader can still win: code that searches the
+process as the checks (and as the grader's calls and counters), so code written on purpose against the
+grader can still win: code that patches torch's C level or the grader's own objects (found in the
+kernel's globals by their prefix), or that hooks IPython to read the last cell; for the exercises the
+notebook checks: code that searches the
 kernel's globals for the recorder or the renamed references (their names are random, but they are globals),
 or that finds the results file, or patches torch itself (`torch.allclose = ...`) before the check runs.
 Cells added outside the exercises are dropped and reported in the message. The checks
@@ -45,7 +69,11 @@ machine or container you can throw away.
 
 **Batch mode** grades every `*.ipynb` in a folder (the student is the file name without `.ipynb`; a folder
 per student, `FOLDER/<student>/<chapter>.ipynb`, also works) and writes CSV rows `student, chapter,
-exercise, points, message` (1 point per passed exercise).
+exercise, title, points, message` (1 point per passed exercise), and beside it `<name>-summary.csv`, one
+row per student (points per chapter, total, maximum, percent) for a gradebook. An exercise's title is the
+first sentence of its task. A reader edition (book/<chapter>.ipynb) handed in is graded, and each of its
+failed exercises says that it is the reader edition; a kernel that dies (os._exit, a crash) is reported as
+dead for the exercise it died in and every later one.
 
 **Export.** `--export nbgrader OUTDIR` writes OUTDIR/source/<chapter>/<chapter>.ipynb, each chapter's
 notebook as an nbgrader *source* notebook (solutions in `### BEGIN SOLUTION` regions, locked set-up,
@@ -55,8 +83,11 @@ its cell metadata maps one to one onto the book's read-only cells, answer cells 
 neither pandas nor a Docker client; `nbgrader generate_assignment <chapter>` and `nbgrader autograde`
 then work with OUTDIR as the course directory (tried with nbgrader 0.9.6: 3 of 3 points for the
 solutions, 0 for the blank edition). In nbgrader, a test cell runs in the student's namespace: nbgrader
-restores locked and test cells, but a student who redefines `check_answer` in an answer cell is not
-stopped there; grade with this tool when that matters.
+restores locked and test cells, but a student who redefines `check_answer` in an answer cell passes every
+later exercise there, and returning a reference by name passes: the export writes these limits to
+OUTDIR/GRADING-LIMITS.md; grade with this tool when that matters. The release keeps the student edition's
+outputs (figures, measured paragraphs): the export keeps them in locked cells and its config turns
+nbgrader's ClearOutput off.
 
 The exit code is 0 whatever the grades (a notebook that cannot be read or matched to a chapter exits 2), so
 a script can collect the results of a whole class.
@@ -80,6 +111,7 @@ from pathlib import Path
 
 import grade_specs
 import nbformat
+from jupyter_client import KernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import DeadKernelError
 
@@ -176,9 +208,38 @@ def verdict(checks, error, not_run, finished=True, died=False):
         return False, "no check ran: the exercise's check_answer(...) line is missing"
     if not finished:
         return False, "the check did not run to its end"
-    if all(ok for ok, _ in checks):
-        return True, "; ".join(text for _, text in checks)
-    return False, "; ".join(text for ok, text in checks if not ok)
+    grouped = group_checks(checks)
+    if all(ok for ok, _ in grouped):
+        return True, "; ".join(text for _, text in grouped)
+    return False, "; ".join(text for ok, text in grouped if not ok)
+
+
+PART = re.compile(r"^(?P<base>.+?)\[(?P<part>\d+|'[^']*')\]: (?P<rest>.*)$", re.S)
+
+
+def group_checks(checks):
+    """The checks with the parts of one check (`name[0]: ...`, `name[1]: ...`, `name['key']: ...`)
+    said once: "name: correct (3 parts)" when every part passed, else the failing parts by their number
+    (from 1) or key; other checks as they are."""
+    grouped, index = [], 0
+    while index < len(checks):
+        found = PART.match(checks[index][1])
+        if not found:
+            grouped.append(checks[index])
+            index += 1
+            continue
+        base, parts = found["base"], []
+        while index < len(checks) and (m := PART.match(checks[index][1])) and m["base"] == base:
+            parts.append((checks[index][0], m["part"], m["rest"]))
+            index += 1
+        if all(ok for ok, _, _ in parts):
+            grouped.append((True, f"{base}: correct ({len(parts)} part{'s' * (len(parts) != 1)})"))
+            continue
+        for ok, part, rest in parts:
+            if not ok:
+                name = f"part {int(part) + 1} of {len(parts)}" if part.isdigit() else part
+                grouped.append((False, f"{base}, {name}: {rest}"))
+    return grouped
 
 
 def result_row(number, title, checks, error, passed, message):
@@ -351,6 +412,12 @@ def first_title(notebook):
     return None
 
 
+def reader_edition(notebook):
+    """True when the submission is a reader edition (book/*.ipynb): it holds the solution cells."""
+    return any(cell.metadata.get("book", {}).get("role") == "solution"
+               or cell.get("source", "").startswith(SOLUTION_TITLE) for cell in notebook.cells)
+
+
 def find_chapter(notebook):
     """The chapter a submission belongs to: its metadata, else the student edition sharing most cell ids
     with it, else the one with the same title; None when nothing matches."""
@@ -398,9 +465,18 @@ def layout(pristine):
     for number, entry in found.items():
         start = headings.get(number, (min(entry["cells"] or [0]), ""))[0]
         end = max(entry["cells"] or [start])
-        entry["title"] = headings.get(number, (0, ""))[1]
+        entry["title"] = headings.get(number, (0, ""))[1] or task_title(pristine.cells[start].source)
         entry["section"] = list(range(start, end + 1))
     return dict(sorted(found.items()))
+
+
+def task_title(source, width=60):
+    """A short title for an exercise whose heading has none: the first sentence of its task, without
+    Markdown marks, cut at `width` characters."""
+    text = " ".join(line for line in source.split("\n") if not line.lstrip().startswith("#"))
+    text = re.sub(r"[*`$]|\\", "", text).strip()
+    sentence = re.split(r"(?<=[.?!:])\s", text, maxsplit=1)[0].rstrip(".:")
+    return sentence if len(sentence) <= width else sentence[:width - 1].rsplit(" ", 1)[0] + "…"
 
 
 def solution_sources(chapter):
@@ -472,6 +548,7 @@ def _make_grader_recorder():
     make_dual = forward_ad.make_dual
     jacrev = func_module.jacrev
     save, equal, Generator = torch.save, torch.equal, torch.Generator
+    count_nonzero = torch.count_nonzero
     is_tensor, Tensor, Parameter = torch.is_tensor, torch.Tensor, torch.nn.Parameter
     tanh_backward, sin = torch.ops.aten.tanh_backward.default, torch.ops.aten.sin.default
     wrapped = torch._C._functorch.is_functorch_wrapped_tensor
@@ -539,8 +616,10 @@ def _make_grader_recorder():
             if op in products:
                 add("matrix FLOPs", products[op](*args))
             if op is tanh_backward and active[1]:
+                # a vector of zeros pulled back (a formula plus 0 * f) carries nothing of f
                 add("passes through tanh")
-                add("vectors through tanh", args[0].numel() // max(args[1].numel(), 1))
+                vectors = args[0].reshape(-1, max(args[1].numel(), 1))
+                add("vectors through tanh", int(count_nonzero(vectors.abs().sum(-1))))
             elif op is sin:
                 add("calls of sin")
             return op(*args, **(kwargs or {}))
@@ -866,7 +945,10 @@ def build_graded(submission, chapter, nonce, results_path, tries=(), calls_seed=
 def execute(notebook, timeout=300):
     """Run every cell in a fresh kernel from an empty folder, errors allowed; return the indices not run."""
     workdir = tempfile.mkdtemp(prefix="grade-")
-    client = NotebookClient(notebook, timeout=timeout, kernel_name="python3", allow_errors=True,
+    # the kernel talks to this process over Unix sockets in the run's own folder: no TCP port is open,
+    # and ipykernel prints no warning about unencrypted TCP
+    manager = KernelManager(kernel_name="python3", transport="ipc", ip=str(Path(workdir) / "kernel"))
+    client = NotebookClient(notebook, km=manager, timeout=timeout, kernel_name="python3", allow_errors=True,
                             interrupt_on_timeout=True, resources={"metadata": {"path": workdir}})
     died = None
     try:
@@ -898,6 +980,7 @@ def grade_notebook(submission, timeout=300, tries=(), prepare=None):
     chapter = find_chapter(submission)
     if chapter is None:
         raise LookupError("this notebook matches no chapter's student edition (no metadata, cell ids or title)")
+    reader = reader_edition(submission)
     nonce = secrets.token_hex(12)
     channel = Path(tempfile.mkdtemp(prefix="grade-results-"))
     results_path = channel / f"results-{nonce}.jsonl"
@@ -940,6 +1023,12 @@ def grade_notebook(submission, timeout=300, tries=(), prepare=None):
         if notes and not passed:
             message += f" ({'; '.join(notes)})"
         results.append(result_row(number, entry["title"], checks, error, passed, message))
+    if reader:
+        for result in results:
+            if not result["passed"]:
+                result["message"] = (f"the reader edition (book/{chapter}.ipynb, with the solutions folded) was "
+                                     f"handed in, not the student edition (student/{chapter}.ipynb): the "
+                                     f"answers belong in the exercise cells. {result['message']}")
     return chapter, results, seconds, notebook
 
 
@@ -1051,7 +1140,8 @@ def grade(path, timeout=300):
 
 def table(results):
     rows = [("Exercise", "Result", "Message")]
-    rows += [(str(r["exercise"]), "passed" if r["passed"] else "failed", r["message"]) for r in results]
+    rows += [(f"{r['exercise']}. {r['title']}" if r.get("title") else str(r["exercise"]),
+              "passed" if r["passed"] else "failed", r["message"]) for r in results]
     widths = [max(len(row[i]) for row in rows) for i in range(2)]
     lines = [f"{a:<{widths[0]}}  {b:<{widths[1]}}  {c}".rstrip() for a, b, c in rows]
     lines.insert(1, f"{'-' * widths[0]}  {'-' * widths[1]}  {'-' * len('Message')}")
@@ -1079,18 +1169,47 @@ def grade_batch(folder, csv_path, timeout=300, jobs=1):
             submission = nbformat.read(path, as_version=4)
             chapter, results, _, _ = grade_notebook(submission, timeout)
         except Exception as error:  # noqa: BLE001 - one unreadable file must not stop the class's grading
-            return [{"student": student, "chapter": "", "exercise": "", "points": 0,
+            return [{"student": student, "chapter": "", "exercise": "", "title": "", "points": 0,
                      "message": f"not graded ({path.name}): {type(error).__name__}: {error}"}]
-        return [{"student": student, "chapter": chapter, "exercise": r["exercise"], "points": int(r["passed"]),
-                 "message": r["message"]} for r in results]
+        return [{"student": student, "chapter": chapter, "exercise": r["exercise"], "title": r["title"],
+                 "points": int(r["passed"]), "message": r["message"]} for r in results]
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         rows = [row for rows in pool.map(one, submissions(folder)) for row in rows]
     with open(csv_path, "w", newline="", encoding="utf-8") as file:
-        writer = csv.DictWriter(file, fieldnames=["student", "chapter", "exercise", "points", "message"])
+        writer = csv.DictWriter(file, fieldnames=["student", "chapter", "exercise", "title", "points", "message"])
         writer.writeheader()
         writer.writerows(rows)
+    write_summary(rows, summary_path(csv_path))
     return rows
+
+
+def summary_path(csv_path):
+    return csv_path.with_name(f"{csv_path.stem}-summary.csv")
+
+
+def write_summary(rows, path):
+    """One row per student, for a gradebook: the points of each chapter (blank when it was not handed in),
+    the total, the maximum (every exercise of every chapter anyone handed in, the same for the whole class)
+    and the percentage."""
+    chapters_seen = sorted({row["chapter"] for row in rows if row["chapter"]})
+    maximum = {chapter: len(layout(nbformat.read(STUDENT_DIR / f"{chapter}.ipynb", as_version=4)))
+               for chapter in chapters_seen}
+    students = sorted({row["student"] for row in rows})
+    total_maximum = sum(maximum.values())
+    columns = ["student"] + [f"{chapter} (of {maximum[chapter]})" for chapter in chapters_seen]
+    columns += ["points", "maximum", "percent"]
+    with open(path, "w", newline="", encoding="utf-8") as file:
+        writer = csv.writer(file)
+        writer.writerow(columns)
+        for student in students:
+            mine = [row for row in rows if row["student"] == student]
+            per = {chapter: sum(row["points"] for row in mine if row["chapter"] == chapter)
+                   for chapter in chapters_seen if any(row["chapter"] == chapter for row in mine)}
+            points = sum(per.values())
+            percent = f"{100 * points / total_maximum:.1f}" if total_maximum else ""
+            writer.writerow([student] + [per.get(chapter, "") for chapter in chapters_seen]
+                            + [points, total_maximum, percent])
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -1098,10 +1217,32 @@ def grade_batch(folder, csv_path, timeout=300, jobs=1):
 
 
 NBGRADER_CONFIG = '''# nbgrader configuration written by tools/grade.py --export nbgrader (the course directory is this folder).
+# Read GRADING-LIMITS.md beside it: what nbgrader's autograding of these notebooks does not stop.
 c = get_config()  # noqa: F821 - nbgrader defines it
 # An answer cell keeps the book's placeholder above its solution region; the region itself becomes this line.
 c.ClearSolutions.code_stub = {"python": "# (your code goes in the placeholder above)"}
+# The release keeps the student edition's outputs (figures, measured paragraphs); answer and test cells
+# carry none.
+c.ClearOutput.enabled = False
 '''
+
+NBGRADER_LIMITS = """# What nbgrader's autograding of these notebooks does not stop
+
+Written by `tools/grade.py --export nbgrader`. In nbgrader, each test cell runs in the student's own
+kernel, after the student's code, and reads names the notebook binds; nbgrader restores the locked and
+test cells, but not the namespace they run in. So, with these notebooks:
+
+- a student who defines `check_answer` in one answer cell (one that prints a ✓ line and returns True)
+  passes **every later exercise** of the notebook;
+- returning a reference by name passes: the hidden reference cells bind names (`reference_1`, ...)
+  that an answer cell can read and return, with a dummy call of the asked-for method for the counters;
+- rebinding a name a check reads (a FLOP counter, the function under study, `hessian`) changes
+  what the check compares against; patching `torch.allclose` or `builtins.abs` passes the comparisons;
+- the checks run at the chapter's own points, visible in the notebook.
+
+`tools/grade.py` (the book's grader) stops these for the exercises it calls itself, and renames the
+reference names for the rest: grade with it when this matters (see teachers/NOTES.md).
+"""
 
 
 def solution_code(source, check_statements):
@@ -1161,7 +1302,7 @@ def nbgrader_notebook(chapter):
     for index, cell in enumerate(pristine.cells):
         new = copy.deepcopy(cell)
         new.pop("id", None)
-        if cell.cell_type == "code":
+        if cell.cell_type == "code" and index in exercise_of:  # locked cells keep the edition's outputs
             new.outputs, new.execution_count = [], None
         if cell.cell_type != "code" or index not in exercise_of:
             if cell.cell_type == "code":  # set-up, shared, checker and reference cells: read-only
@@ -1204,7 +1345,9 @@ def export_nbgrader(outdir, only=None):
         written.append(path)
     config = outdir / "nbgrader_config.py"
     config.write_text(NBGRADER_CONFIG, encoding="utf-8")
-    return written + [config]
+    limits = outdir / "GRADING-LIMITS.md"
+    limits.write_text(NBGRADER_LIMITS, encoding="utf-8")
+    return written + [config, limits]
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -1233,7 +1376,8 @@ def main(argv=None):
     if args.batch:
         rows = grade_batch(args.batch, args.csv, args.timeout, args.jobs)
         students = len({row["student"] for row in rows})
-        print(f"{len(rows)} rows for {students} student(s) written to {args.csv}")
+        print(f"{len(rows)} rows for {students} student(s) written to {args.csv}; one row per student "
+              f"(points, maximum, percent) in {summary_path(args.csv)}")
         return 0
     if args.notebook is None:
         parser.error("say which notebook to grade (or --batch FOLDER, or --export nbgrader OUTDIR)")
