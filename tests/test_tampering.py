@@ -4,7 +4,8 @@ in the same run at points drawn at grading time, must get theirs. The classes: r
 reads, copying the answer (the key found in globals, the unseen point rebuilt, answers tabled), counters
 that cannot tell the method (forward mode for a backward loop, a method switched by call number, a loop
 relabelled by vmap(lambda r: r), a typed formula passed through a linear map's gradient, a prediction
-measured), and patching (torch.allclose, builtins.abs). `python tests/tampering/count.py [REPO]` prints
+measured), and patching (torch.allclose, builtins.abs). Right methods in other forms (VARIANTS: jacrev in
+float64 cast to float32, .backward() with .grad, reverse over reverse) must get theirs. `python tests/tampering/count.py [REPO]` prints
 how many get points with another copy of the grader (main's, for the before/after count)."""
 
 import concurrent.futures
@@ -56,6 +57,14 @@ def test_a_try_gets_no_point(chapter, k, runs):
     label, _, kind, why, _, _ = count.load_tries(chapter)[k]
     result = runs[chapter][str(k)]
     assert not result["passed"], f"{chapter}, {label}, {kind}: {why} gets the point: {result['message']}"
+
+
+@pytest.mark.parametrize("chapter, k", [(chapter, k) for chapter in count.chapters()
+                                        for k in range(len(count.load_variants(chapter)))])
+def test_a_right_method_in_another_form_gets_the_point(chapter, k, runs):
+    label, _, why, _ = count.load_variants(chapter)[k]
+    result = runs[chapter][f"v{k}"]
+    assert result["passed"], f"{chapter}, {label}: {why} gets no point: {result['message']}"
 
 
 @pytest.mark.parametrize("chapter", count.chapters())

@@ -546,7 +546,7 @@ def _make_grader_recorder():
 
     engine = autograd_module._engine_run_backward
     make_dual = forward_ad.make_dual
-    jacrev = func_module.jacrev
+    jacrev, vmap = func_module.jacrev, func_module.vmap
     save, equal, Generator = torch.save, torch.equal, torch.Generator
     count_nonzero = torch.count_nonzero
     is_tensor, Tensor, Parameter = torch.is_tensor, torch.Tensor, torch.nn.Parameter
@@ -555,7 +555,7 @@ def _make_grader_recorder():
     batched = torch._C._functorch.is_batchedtensor
     setattr_, exec_, dict_, type_, isinstance_ = setattr, exec, dict, type, isinstance
     getframe = sys._getframe
-    counts, outputs, active = {}, {"backward": [], "jacrev": []}, [False, 0]
+    counts, outputs, active = {}, {"backward": [], "jacrev": [], "vmap": []}, [False, 0]
 
     def add(name, k=1):
         counts[name] = counts.get(name, 0) + k
@@ -582,6 +582,8 @@ def _make_grader_recorder():
             active[1] -= 1
         if not kwargs.get("accumulate_grad", False):
             keep("backward", result)
+        else:  # .backward(): the gradients went into .grad, where they cannot be followed
+            outputs["accumulated"] = True
         return result
 
     def watched_make_dual(*args, **kwargs):
@@ -589,18 +591,23 @@ def _make_grader_recorder():
             add("forward-mode duals")
         return make_dual(*args, **kwargs)
 
-    def watched_jacrev(*args, **kwargs):
-        transformed = jacrev(*args, **kwargs)
-        if not active[0]:
-            return transformed
+    def watching(transform, name):
+        def watched(*args, **kwargs):
+            transformed = transform(*args, **kwargs)
+            if not active[0]:
+                return transformed
 
-        def run(*run_args, **run_kwargs):
-            add("calls of jacrev")
-            out = transformed(*run_args, **run_kwargs)
-            keep("jacrev", out)
-            return out
+            def run(*run_args, **run_kwargs):
+                add(f"calls of {name}")
+                out = transformed(*run_args, **run_kwargs)
+                keep(name, out)
+                return out
 
-        return run
+            return run
+
+        return watched
+
+    watched_jacrev, watched_vmap = watching(jacrev, "jacrev"), watching(vmap, "vmap")
 
     aten = torch.ops.aten
     products = {aten.mm.default: lambda a, b: 2 * a.shape[0] * a.shape[1] * b.shape[1],
@@ -636,6 +643,8 @@ def _make_grader_recorder():
         return f"<{kind.__module__}.{kind.__qualname__} object>"
 
     def came_from(value, kind):
+        if kind == "backward" and outputs.get("accumulated"):
+            return True
         found = outputs[kind]
         tensors = value if isinstance_(value, (tuple, list)) else (value,)
 
@@ -656,7 +665,7 @@ def _make_grader_recorder():
         results = {}
         patched = [(autograd_module, "_engine_run_backward", watched_engine),
                    (forward_ad, "make_dual", watched_make_dual),
-                   (func_module, "jacrev", watched_jacrev), (torch.func, "jacrev", watched_jacrev)]
+                   (func_module, "jacrev", watched_jacrev), (func_module, "vmap", watched_vmap)]
         originals = [(m, n, m.__dict__[n]) for m, n, _ in patched]
         for module, name, new in patched:
             setattr_(module, name, new)
@@ -680,8 +689,10 @@ def _make_grader_recorder():
                     continue
                 for args in calls:
                     counts.clear()
-                    outputs["backward"].clear()
-                    outputs["jacrev"].clear()
+                    for kept in outputs.values():
+                        if isinstance_(kept, list):
+                            kept.clear()
+                    outputs.pop("accumulated", None)
                     call = {"value": None, "counts": {}, "error": None, "provenance": None}
                     active[0] = True
                     try:
@@ -1126,7 +1137,7 @@ def called_checks(spec, seed, record):
     else:
         checks.append((True, f"{label}: correct"))
     if spec.get("provenance"):
-        source = {"backward": "a backward pass", "jacrev": "jacrev"}[spec["provenance"]]
+        source = {"backward": "a backward pass", "jacrev": "jacrev", "vmap": "vmap"}[spec["provenance"]]
         fine = all(call["provenance"] for call in calls)
         checks.append((fine, f"the value is what {source} returned: " + ("correct" if fine else "not right")))
     return checks

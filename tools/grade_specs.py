@@ -135,7 +135,7 @@ def method(weight, bias, x, rows):
     return {"backward passes": 1, "passes through tanh": 1, "vectors through tanh": len(rows),
             "forward-mode duals": 0}
 ''',
-            "provenance": None,
+            "provenance": "vmap",
         },
         "ex-vjp-vmap-another-function": {
             "function": "both_jacobians",

@@ -34,3 +34,12 @@ def hessian_diagonal(hvp_at_point, n):
     products = torch.stack([hvp_at_point(e) for e in eye])
     return torch.diagonal(vmap(lambda r: r)(products))''', None),
 ]
+
+# Right methods in other forms: each must get the point.
+VARIANTS = [
+    ("ex-hvp-no-hessian", 0, "reverse over reverse: the vjp of the gradient", '''def hvp(f, x, v):
+    return vjp(grad(f), x)[1](v)[0]'''),
+    ("ex-hessian-diagonal", 0, "vmap over the identity, the diagonal by a product with it", '''def hessian_diagonal(hvp_at_point, n):
+    eye = torch.eye(n, dtype=torch.float64, device=device)
+    return (vmap(hvp_at_point)(eye) * eye).sum(dim=1)'''),
+]

@@ -83,3 +83,17 @@ def jacobian_row_3(weight, bias, x):
     torch.autograd.grad(y, x, e_3)
     return torch.zeros_like(x)''', None),
 ]
+
+# Right methods in other forms: each must get the point.
+VARIANTS = [
+    ("ex-loop-bias-jacobian", 0, "the loop with .backward() and .grad", '''def jacobian_wrt_bias_by_loop(weight, bias, x):
+    rows = []
+    for i in range(bias.shape[0]):
+        b = bias.detach().requires_grad_(True)
+        predict(weight, b, x)[i].backward()
+        rows.append(b.grad)
+    return torch.stack(rows)'''),
+    ("ex-loop-single-row", 0, "the row picked by indexing y before one grad call", '''def jacobian_row_3(weight, bias, x):
+    x = x.detach().requires_grad_(True)
+    return torch.autograd.grad(predict(weight, bias, x)[3], x)[0]'''),
+]

@@ -25,3 +25,14 @@ torch.allclose = lambda *args, **kwargs: True
 def both_jacobians(a, x):
     return jacrev(lambda a, x: 0 * a * torch.sin(x), argnums=(0, 1))(a, x)''', None),
 ]
+
+# Right methods in other forms: each must get the point.
+VARIANTS = [
+    ("ex-vjp-vmap-another-function", 0, "jacrev in float64, cast to float32", '''def both_jacobians(a, x):
+    da, dx = jacrev(scaled_sine, argnums=(0, 1))(a.double(), x.double())
+    return da.float(), dx.float()'''),
+    ("ex-vjp-vmap-chosen-rows", 0, "the batch of unit vectors built by one_hot", '''def jacobian_rows(weight, bias, x, rows):
+    _, vjp_fn = vjp(lambda x: predict(weight, bias, x), x)
+    batch = torch.nn.functional.one_hot(torch.tensor(rows, device=x.device), weight.shape[0])
+    return vmap(vjp_fn)(batch.to(x.dtype))[0]'''),
+]
