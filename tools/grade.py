@@ -30,7 +30,7 @@ and rebuilds the notebook from this repository's pristine student edition, stude
   outside the notebook's working folder. ✓ lines the student's code prints are ignored.
 
 **Exercises the grader calls itself** (tools/grade_specs.py lists them: jacobians_by_loop 1-3, hvp 1-2,
-vjp_vmap_jacrev 1-3). For these the notebook's own check is not run at all. After the last cell, the
+vjp_vmap_jacrev 1-3, jacrev_vs_jacfwd 1). For these the notebook's own check is not run at all. After the last cell, the
 grader runs the student's exercise code again in a namespace of its own (a copy of the kernel's globals
 with the chapter's given names, `predict`, `rosenbrock`, ..., put back from the grader's copies after the
 student's code, so a rebound name changes nothing), then calls the student's function at points drawn
