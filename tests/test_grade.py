@@ -191,7 +191,7 @@ def test_a_reader_edition_and_a_dead_kernel_say_so(graded):
 
 
 def test_the_kernel_prints_no_tcp_warning(capfd):
-    """The grader's kernel talks over Unix sockets: no open TCP port, no warning printed on each run."""
+    """The grader's kernel logs errors only: no warning about TCP printed on each run."""
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print(6 * 7)")])
     not_run, died = grade.execute(notebook, timeout=60)
     assert (not_run, died) == (set(), None)
