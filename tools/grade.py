@@ -1018,6 +1018,8 @@ def grade_notebook(submission, timeout=300, tries=(), prepare=None):
                 checks = [(ok, text if ok else f"{text} Hint: {entry['hint']}") for ok, text in checks]
             stopped = any(i in not_run for i in entry["cells"] + [entry["calls_cell"]])
             passed, message = verdict(checks, error, stopped, died=died is not None and stopped)
+            if notes and not passed:
+                message += f" ({'; '.join(notes)})"
             results.append(result_row(number, entry["title"], checks, error, passed, message))
             continue
         mine = [r for r in records if r.get("exercise") == number]
