@@ -6,7 +6,8 @@
 # make test-torch TORCH=2.6.0 - run every reader notebook and student edition as Colab would, on that torch
 #                  from PyPI, in a throw-away venv of about 5.5 GB under /tmp (not part of make test)
 # make grade NOTEBOOK=path - run a student's completed notebook and print a table: exercise, passed or not, hint
-# make grade-class FOLDER=path CSV=grades.csv - grade every student's notebook in a folder into a CSV for a gradebook
+# make grade-class FOLDER=path CSV=grades.csv - grade a folder: a CSV row per exercise, and <CSV>-summary.csv
+#                  with a row per student (points, maximum, percent) for a gradebook
 # make lighthouse - Lighthouse mobile scores and page weights of the built site (a benchmark, not a test)
 # make pdf   - print the built site (make book first, done for you) to one PDF, _build/pdf/book.pdf
 # make clean - remove the build output (keeps .venv)
@@ -63,7 +64,8 @@ grade: setup
 	$(BIN)/python tools/grade.py "$(NOTEBOOK)"
 
 # Grade a whole class: FOLDER/<student>.ipynb or FOLDER/<student>/<chapter>.ipynb -> CSV rows
-# student, chapter, exercise, points, message (see tools/grade.py).
+# student, chapter, exercise, title, points, message; beside it <CSV name>-summary.csv, one row per student
+# (points per chapter, total, maximum, percent) for a gradebook (see tools/grade.py).
 grade-class: setup
 	@[ -n "$(FOLDER)" ] || { echo "Say which folder, e.g. make grade-class FOLDER=submissions CSV=grades.csv"; exit 2; }
 	$(BIN)/python tools/grade.py --batch "$(FOLDER)" --csv "$(or $(CSV),grades.csv)"

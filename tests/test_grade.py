@@ -111,6 +111,15 @@ def rearranged_notebook():
     return notebook
 
 
+def reader_edition_that_dies():
+    """The reader edition (book/<chapter>.ipynb) handed in, its exercise 2 cell ending the kernel."""
+    notebook = nbformat.read(ROOT / "book" / f"{CHAPTER}.ipynb", as_version=4)
+    cell = next(cell for cell in notebook.cells if cell.metadata.get("book", {}).get("role") == "exercise"
+                and cell.metadata["book"]["exercise"] == 2)
+    cell.source = "import os\n\nos._exit(3)"
+    return notebook
+
+
 @pytest.fixture(scope="module")
 def graded():
     """{kind: (submitted notebook, results, executed graded notebook)}, graded two at a time."""
@@ -120,6 +129,7 @@ def graded():
         "wrong": answered(CHAPTER, dict.fromkeys(range(1, count + 1), "wrong")),
         "rearranged": rearranged_notebook(),
         "tampered": key_edited(tampered_notebook()),
+        "reader_dies": reader_edition_that_dies(),
     }
     with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
         futures = {kind: pool.submit(grade.grade_notebook, copy.deepcopy(nb)) for kind, nb in notebooks.items()}
@@ -143,7 +153,7 @@ def test_wrong_answers_fail_with_their_hints(graded):
     for number, result in zip(parts(), results, strict=True):
         _, hint, _ = check_name_and_hint(check_cell(number))
         assert not result["passed"], messages(results)
-        assert "expected dtype torch.float32, got dtype torch.float64" in result["message"]
+        assert "wrong dtype: you gave torch.float64 (expected torch.float32)" in result["message"]
         assert f"Hint: {hint}" in result["message"]
 
 
@@ -168,6 +178,25 @@ def test_tampering_fails(graded):
     printed = "".join(o.get("text", "") for cell in executed.cells for o in cell.get("outputs", []))
     assert "the answer key is hidden" in printed and "the answer key is visible" not in printed
     assert "✓ " in printed  # the fake lines were printed, and ignored
+
+
+def test_a_reader_edition_and_a_dead_kernel_say_so(graded):
+    """A reader edition handed in gets a word why it has no points; a kernel ended by os._exit is
+    reported as dead for the exercise it died in and the later ones, not as a missing check."""
+    _, results, _ = graded["reader_dies"]
+    assert all(not r["passed"] and "the reader edition (book/jacobians_by_loop.ipynb" in r["message"]
+               for r in results), messages(results)
+    assert all("the kernel died" in r["message"] for r in results[1:]), messages(results)
+    assert not any("line is missing" in r["message"] for r in results[1:]), messages(results)
+
+
+def test_the_kernel_prints_no_tcp_warning(capfd):
+    """The grader's kernel logs errors only: no warning about TCP printed on each run."""
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print(6 * 7)")])
+    not_run, died = grade.execute(notebook, timeout=60)
+    assert (not_run, died) == (set(), None)
+    assert notebook.cells[0].outputs[0]["text"] == "42\n"
+    assert "TCP" not in capfd.readouterr().err
 
 
 def test_an_edited_key_cell_is_replaced(graded):
@@ -233,7 +262,9 @@ def test_table_and_json_output(graded, monkeypatch, capsys, tmp_path):
     monkeypatch.setattr(grade, "grade_notebook", lambda notebook, timeout=300: (CHAPTER, results, 12.0, executed))
     assert grade.main([str(path)]) == 0
     printed = capsys.readouterr().out.splitlines()
-    rows = [(str(r["exercise"]), "passed" if r["passed"] else "failed", r["message"]) for r in results]
+    rows = [(f"{r['exercise']}. {r['title']}", "passed" if r["passed"] else "failed", r["message"])
+            for r in results]
+    assert all(r["title"] for r in results)  # each exercise has a title (its task's first sentence)
     widths = [max(len(header), *(len(row[i]) for row in rows)) for i, header in enumerate(("Exercise", "Result"))]
     table = [f"{'Exercise':<{widths[0]}}  {'Result':<{widths[1]}}  Message",
              f"{'-' * widths[0]}  {'-' * widths[1]}  -------"]
@@ -276,13 +307,26 @@ def test_batch_writes_one_csv_row_per_student_and_exercise(graded, monkeypatch, 
     assert "written to" in capsys.readouterr().out
     with open(out, newline="", encoding="utf-8") as file:
         rows = list(csv.DictReader(file))
-    assert list(rows[0]) == ["student", "chapter", "exercise", "points", "message"]
+    assert list(rows[0]) == ["student", "chapter", "exercise", "title", "points", "message"]
     for student, kind in kinds.items():
         mine = [row for row in rows if row["student"] == student]
-        expected = [(CHAPTER, str(r["exercise"]), str(int(r["passed"])), r["message"]) for r in graded[kind][1]]
-        assert [(r["chapter"], r["exercise"], r["points"], r["message"]) for r in mine] == expected
+        expected = [(CHAPTER, str(r["exercise"]), r["title"], str(int(r["passed"])), r["message"])
+                    for r in graded[kind][1]]
+        assert [(r["chapter"], r["exercise"], r["title"], r["points"], r["message"]) for r in mine] == expected
     (carol,) = [row for row in rows if row["student"] == "carol"]
     assert carol["points"] == "0" and carol["message"].startswith("not graded (carol.ipynb)")
+    # the summary a gradebook imports: one row per student, with the total and the class-wide maximum
+    with open(tmp_path / "grades-summary.csv", newline="", encoding="utf-8") as file:
+        summary = {row["student"]: row for row in csv.DictReader(file)}
+    maximum = len(parts())
+    assert sorted(summary) == ["alice", "bob", "carol"]
+    for student, kind in kinds.items():
+        points = sum(r["passed"] for r in graded[kind][1])
+        row = summary[student]
+        assert (row[f"{CHAPTER} (of {maximum})"], row["points"], row["maximum"]) == (
+            str(points), str(points), str(maximum))
+        assert row["percent"] == f"{100 * points / maximum:.1f}"
+    assert (summary["carol"][f"{CHAPTER} (of {maximum})"], summary["carol"]["points"]) == ("", "0")
 
 
 def test_make_grade_target():
@@ -350,7 +394,10 @@ def test_nbgrader_export(tmp_path):
     import jsonschema
 
     assert grade.main(["--export", "nbgrader", str(tmp_path)]) == 0
-    assert (tmp_path / "nbgrader_config.py").exists()
+    config = (tmp_path / "nbgrader_config.py").read_text()
+    assert "c.ClearOutput.enabled = False" in config  # the release keeps the figures
+    limits = (tmp_path / "GRADING-LIMITS.md").read_text()
+    assert "passes **every later exercise**" in limits and "returning a reference by name passes" in limits
     path = tmp_path / "source" / CHAPTER / f"{CHAPTER}.ipynb"
     exported = nbformat.read(path, as_version=4)
     nbformat.validate(exported)
@@ -372,7 +419,9 @@ def test_nbgrader_export(tmp_path):
             answers.append(cell.source)
         else:
             assert meta["locked"]
-            assert any(cell.source == c.source for c in original.cells), "a locked cell is not the teacher's"
+            (teacher,) = [c for c in original.cells if c.source == cell.source and c.cell_type == cell.cell_type][:1]
+            if cell.cell_type == "code":  # the student edition's outputs (figures, measured text) stay
+                assert cell.outputs == teacher.outputs
     assert sorted(tests) == list(layout)
     for number, entry in layout.items():
         _, block, _ = grade.split_exercise(original.cells[entry["cells"][-1]].source)
