@@ -190,7 +190,9 @@ def cell_title(container):
     mystnb = metadata.get("mystnb", {}) or {}
     alt = (mystnb.get("image", {}) or {}).get("alt") or (mystnb.get("figure", {}) or {}).get("caption")
     if alt:
-        sentence = re.split(r"(?<=[a-z0-9)])[.;:] ", " ".join(str(alt).split()), maxsplit=1)[0].rstrip(".")
+        sentence = " ".join(str(alt).split()).rstrip(".")
+        # "Two panels, one above the other. Top: ..." says how, not what: keep the what
+        sentence = re.sub(r"^\w+ panels?, one above the other\.\s*(Top:\s*)?", "", sentence) or "figure"
         if len(sentence) > 90:
             sentence = sentence[:87].rsplit(" ", 1)[0] + "…"
         return f"the figure ({sentence[0].lower() + sentence[1:]})"
