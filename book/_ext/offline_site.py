@@ -22,7 +22,8 @@
   sidebar buttons work and keeps KaTeX's hidden copies of a formula out of search snippets;
   book/_static/reader-view.css keeps every page inside a phone's width, sizes code for it and gives figures
   a light card in dark mode. Each folded code cell's toggle names the cell ("Show code: Timing helpers")
-  instead of 164 identical "Show code cell source" lines.
+  instead of 164 identical "Show code cell source" lines, and the cell's `# @title` line (its title in
+  Colab, now on the toggle) is left out of the code shown.
 """
 
 import re
@@ -205,6 +206,21 @@ def cell_title(container):
     return "the cell"
 
 
+def drop_title_line(container):
+    """The `# @title ...` line of a folded cell is its title in Colab; on the site the toggle says it, so the
+    unfolded code starts after it (the line, with its note to maintainers, was up to 143 characters: wider
+    than a laptop's column)."""
+    from docutils import nodes
+
+    for block in container.findall(nodes.literal_block):
+        text = block.astext()
+        if text.startswith("# @title "):
+            rest = text.split("\n", 1)[1] if "\n" in text else ""
+            block.children = [nodes.Text(rest)]
+            block.rawsource = rest
+        return
+
+
 def name_folded_cells(app, doctree):
     """Give each folded code cell's toggle the cell's title (MyST-NB's default is the same "Show code cell
     source" for all of them). Runs before MyST-NB's HideInputCells post-transform reads the prompts."""
@@ -216,6 +232,7 @@ def name_folded_cells(app, doctree):
         if "{type}" not in container.get("prompt_show", "{type}"):
             continue  # a prompt the page set itself
         title = cell_title(container)
+        drop_title_line(container)
         what = "code" if container["hide_mode"] == "input" else "{type}"
         if title.startswith("the figure"):
             container["prompt_show"] = f"Show the {what} that draws {title}"
