@@ -194,8 +194,8 @@ def cell_title(container):
         sentence = " ".join(str(alt).split()).rstrip(".")
         # "Two panels, one above the other. Top: ..." says how, not what: keep the what
         sentence = re.sub(r"^\w+ panels?, one above the other\.\s*(Top:\s*)?", "", sentence) or "figure"
-        if len(sentence) > 90:
-            sentence = sentence[:87].rsplit(" ", 1)[0] + "…"
+        if len(sentence) > 48:  # two lines on a phone at most
+            sentence = sentence[:46].rsplit(" ", 1)[0].rstrip(",;:") + "…"
         return f"the figure ({sentence[0].lower() + sentence[1:]})"
     if first.startswith("#") and not first.startswith("#!"):
         return first.lstrip("# ").rstrip(".:")
@@ -235,8 +235,8 @@ def name_folded_cells(app, doctree):
         drop_title_line(container)
         what = "code" if container["hide_mode"] == "input" else "{type}"
         if title.startswith("the figure"):
-            container["prompt_show"] = f"Show the {what} that draws {title}"
-            container["prompt_hide"] = f"Hide the {what} that draws {title}"
+            container["prompt_show"] = f"Show the {what} of {title}"
+            container["prompt_hide"] = f"Hide the {what} of {title}"
         else:
             container["prompt_show"] = f"Show {what}: {title}"
             container["prompt_hide"] = f"Hide {what}: {title}"

@@ -10,7 +10,8 @@
 // 2. Search snippets. Sphinx makes each result's snippet from the page's text; a formula typeset by KaTeX
 //    holds its text three times (the visible glyphs, the MathML for screen readers, and the TeX source in
 //    the MathML's annotation), so a snippet read "f:Rn→Rmf: \mathbb{R}^n ...". The MathML copy is left out
-//    of the text the snippet is made from; the visible glyphs stay.
+//    of the text the snippet is made from (the visible glyphs stay), and so are the page's header buttons
+//    and outline.
 (() => {
   const forwardToggles = () => {
     for (const kind of ["primary-toggle", "secondary-toggle"]) {
@@ -33,7 +34,10 @@
     const htmlToText = search.htmlToText.bind(search);
     search.htmlToText = (htmlString, anchor) => {
       const page = new DOMParser().parseFromString(htmlString, "text/html");
-      page.querySelectorAll(".katex-mathml").forEach((node) => node.remove());
+      // and the page's buttons and outline, which are not its text ("... .ipynb .md .pdf Contents ...")
+      const notText = [".katex-mathml", ".bd-header-article", ".bd-sidebar-secondary", "#jb-print-docs-body",
+        ".prev-next-area"];
+      page.querySelectorAll(notText.join(", ")).forEach((node) => node.remove());
       return htmlToText(page.documentElement.outerHTML, anchor);
     };
     search._bookMathOnce = true;
