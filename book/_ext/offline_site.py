@@ -173,7 +173,7 @@ def subset_icon_fonts(app, exception):
         f"icon fonts cut to {len(codepoints)} icons: {before // 1000} KB -> {after // 1000} KB")
 
 
-def cell_title(container):
+def cell_title(container, limit=48):
     """A short name for a folded code cell, for its toggle: its `# @title` line (the title Colab shows),
     else its figure's alt text, else its first comment, else its first line of code."""
     from docutils import nodes
@@ -194,8 +194,8 @@ def cell_title(container):
         sentence = " ".join(str(alt).split()).rstrip(".")
         # "Two panels, one above the other. Top: ..." says how, not what: keep the what
         sentence = re.sub(r"^\w+ panels?, one above the other\.\s*(Top:\s*)?", "", sentence) or "figure"
-        if len(sentence) > 48:  # two lines on a phone at most
-            sentence = sentence[:46].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+        if len(sentence) > limit:  # two lines on a phone at most, unless that would repeat a toggle
+            sentence = sentence[:limit - 2].rsplit(" ", 1)[0].rstrip(",;:") + "…"
         return f"the figure ({sentence[0].lower() + sentence[1:]})"
     if first.startswith("#") and not first.startswith("#!"):
         return first.lstrip("# ").rstrip(".:")
@@ -226,12 +226,19 @@ def name_folded_cells(app, doctree):
     source" for all of them). Runs before MyST-NB's HideInputCells post-transform reads the prompts."""
     from docutils import nodes
 
+    used = set()
     for container in doctree.findall(nodes.container):
         if container.get("nb_element") != "cell_code" or not container.get("hide_mode"):
             continue
         if "{type}" not in container.get("prompt_show", "{type}"):
             continue  # a prompt the page set itself
         title = cell_title(container)
+        if title in used:  # two figures whose alt texts start alike: say more
+            title = cell_title(container, limit=160)
+        number = 2
+        while title in used:
+            title, number = f"{cell_title(container)} ({number})", number + 1
+        used.add(title)
         drop_title_line(container)
         what = "code" if container["hide_mode"] == "input" else "{type}"
         if title.startswith("the figure"):
