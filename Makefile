@@ -10,6 +10,8 @@
 #                  with a row per student (points, maximum, percent) for a gradebook
 # make lighthouse - Lighthouse mobile scores and page weights of the built site (a benchmark, not a test)
 # make pdf   - print the built site (make book first, done for you) to one PDF, _build/pdf/book.pdf
+# make site  - what a web host serves, all in _build/html: the site, the PDF (linked from the home page)
+#              and the reader notebooks (_build/html/notebooks/)
 # make clean - remove the build output (keeps .venv)
 
 SHELL := /bin/bash
@@ -18,7 +20,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: book test notebooks linkcheck lighthouse test-torch grade grade-class pdf clean setup setup-test
+.PHONY: book test notebooks linkcheck lighthouse test-torch grade grade-class pdf site clean setup setup-test
 
 book: setup
 	@# KaTeX typesets the math at build time, with node
@@ -80,6 +82,16 @@ lighthouse: book node_modules/.installed /usr/bin/chromium
 # of _toc.yml from the built site, offline; pypdf merges them with one bookmark per chapter.
 pdf: book $(VENV)/.installed-test /usr/bin/chromium
 	$(BIN)/python tools/make_pdf.py _build/html _build/pdf/book.pdf
+
+# What a host serves (GitHub Pages: publish _build/html): the site; the PDF at the site's root, where the home
+# page links it (book/intro.md; tests/test_reader_view.py checks the link and this recipe); and the reader
+# notebooks (book/*.ipynb, as committed: `make notebooks` writes them) for download.
+SITE_PDF := jacobians-hessians-and-more.pdf
+site: book $(VENV)/.installed-test /usr/bin/chromium
+	$(BIN)/python tools/make_pdf.py _build/html _build/html/$(SITE_PDF)
+	mkdir -p _build/html/notebooks
+	cp book/*.ipynb _build/html/notebooks/
+	@echo "Publish $(CURDIR)/_build/html (the PDF is _build/html/$(SITE_PDF))"
 
 clean:
 	rm -rf _build

@@ -60,6 +60,8 @@ PRINT_CSS = """
   div.cell_input div, div.cell_output div, div.admonition div.highlight, div.admonition div.cell_input,
   div.admonition div.cell_output, pre { break-inside: auto !important; }
   pre { orphans: 3; widows: 3; }
+  /* a table may break between rows, never inside one */
+  tr { break-inside: avoid; }
 }
 """
 

@@ -18,6 +18,12 @@
 - The theme's icon fonts are cut down to the icons the site uses (fontTools; about 275 KB less per page),
   and the theme's CSS rules for the other icons (some 1,900) are dropped.
 - robots.txt names the sitemap (sphinx-sitemap writes sitemap.xml).
+- What a reader meets on a phone and in dark mode (issue 20): book/_static/reader-view.js makes the visible
+  sidebar buttons work and keeps KaTeX's hidden copies of a formula out of search snippets;
+  book/_static/reader-view.css keeps every page inside a phone's width, sizes code for it and gives figures
+  a light card in dark mode. Each folded code cell's toggle names the cell ("Show code: Timing helpers")
+  instead of 164 identical "Show code cell source" lines, and the cell's `# @title` line (its title in
+  Colab, now on the toggle) is left out of the code shown.
 """
 
 import re
@@ -167,6 +173,82 @@ def subset_icon_fonts(app, exception):
         f"icon fonts cut to {len(codepoints)} icons: {before // 1000} KB -> {after // 1000} KB")
 
 
+def cell_title(container, limit=48):
+    """A short name for a folded code cell, for its toggle: its `# @title` line (the title Colab shows),
+    else its figure's alt text, else its first comment, else its first line of code."""
+    from docutils import nodes
+
+    metadata = container.get("cell_metadata", {}) or {}
+    source = ""
+    for block in container.findall(nodes.literal_block):
+        source = block.astext()
+        break
+    lines = [line.strip() for line in source.splitlines() if line.strip()]
+    first = lines[0] if lines else ""
+    if first.startswith("# @title "):
+        title = re.sub(r"\s*\(shared cell;.*\)\s*$", "", first.removeprefix("# @title "))
+        return title.strip()
+    mystnb = metadata.get("mystnb", {}) or {}
+    alt = (mystnb.get("image", {}) or {}).get("alt") or (mystnb.get("figure", {}) or {}).get("caption")
+    if alt:
+        sentence = " ".join(str(alt).split()).rstrip(".")
+        # "Two panels, one above the other. Top: ..." says how, not what: keep the what
+        sentence = re.sub(r"^\w+ panels?, one above the other\.\s*(Top:\s*)?", "", sentence) or "figure"
+        if len(sentence) > limit:  # two lines on a phone at most, unless that would repeat a toggle
+            sentence = sentence[:limit - 2].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+        return f"the figure ({sentence[0].lower() + sentence[1:]})"
+    if first.startswith("#") and not first.startswith("#!"):
+        return first.lstrip("# ").rstrip(".:")
+    if re.search(r"\bplt\.|\bfig\b|\.plot\(", source):
+        return "the figure"
+    if first:
+        return (first[:60] + "…") if len(first) > 60 else first
+    return "the cell"
+
+
+def drop_title_line(container):
+    """The `# @title ...` line of a folded cell is its title in Colab; on the site the toggle says it, so the
+    unfolded code starts after it (the line, with its note to maintainers, was up to 143 characters: wider
+    than a laptop's column)."""
+    from docutils import nodes
+
+    for block in container.findall(nodes.literal_block):
+        text = block.astext()
+        if text.startswith("# @title "):
+            rest = text.split("\n", 1)[1] if "\n" in text else ""
+            block.children = [nodes.Text(rest)]
+            block.rawsource = rest
+        return
+
+
+def name_folded_cells(app, doctree):
+    """Give each folded code cell's toggle the cell's title (MyST-NB's default is the same "Show code cell
+    source" for all of them). Runs before MyST-NB's HideInputCells post-transform reads the prompts."""
+    from docutils import nodes
+
+    used = set()
+    for container in doctree.findall(nodes.container):
+        if container.get("nb_element") != "cell_code" or not container.get("hide_mode"):
+            continue
+        if "{type}" not in container.get("prompt_show", "{type}"):
+            continue  # a prompt the page set itself
+        title = cell_title(container)
+        if title in used:  # two figures whose alt texts start alike: say more
+            title = cell_title(container, limit=160)
+        number = 2
+        while title in used:
+            title, number = f"{cell_title(container)} ({number})", number + 1
+        used.add(title)
+        drop_title_line(container)
+        what = "code" if container["hide_mode"] == "input" else "{type}"
+        if title.startswith("the figure"):
+            container["prompt_show"] = f"Show the {what} of {title}"
+            container["prompt_hide"] = f"Hide the {what} of {title}"
+        else:
+            container["prompt_show"] = f"Show {what}: {title}"
+            container["prompt_hide"] = f"Hide {what}: {title}"
+
+
 def write_robots_txt(app, exception):
     if exception or app.builder.format != "html":
         return
@@ -180,12 +262,16 @@ def write_robots_txt(app, exception):
 def setup(app):
     app.add_js_file("a11y.js")
     app.add_css_file("a11y.css")
+    app.add_js_file("reader-view.js")
+    app.add_css_file("reader-view.css")
     app.connect("config-inited", patch_katex)
     app.connect("html-page-context", drop_thebe, priority=900)
     app.connect("html-page-context", serve_reader_notebook, priority=900)
     app.connect("html-page-context", defer_scripts, priority=950)
     app.connect("env-get-updated", number_exercises_per_chapter, priority=900)
     app.connect("doctree-resolved", lazy_images)
+    # before MyST-NB's HideInputCells (a post-transform), which runs after doctree-read
+    app.connect("doctree-read", name_folded_cells)
     app.connect("build-finished", write_robots_txt)
     app.connect("build-finished", subset_icon_fonts)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
