@@ -7,7 +7,6 @@ hidden reference cell. Each tampered exercise must fail. Batch mode (CSV) and th
 too; the export is checked with nbgrader itself when it is installed."""
 
 import ast
-import concurrent.futures
 import copy
 import csv
 import json
@@ -21,6 +20,7 @@ from conftest import BIN, ROOT, run
 
 sys.path.insert(0, str(ROOT / "tools"))
 import grade  # noqa: E402
+from exec_pool import POOL  # noqa: E402
 
 CHAPTER = "jacobians_by_loop"
 FAKE_CHECKER = '''def check_answer(name, *args, **kwargs):
@@ -121,9 +121,9 @@ def graded():
         "rearranged": rearranged_notebook(),
         "tampered": key_edited(tampered_notebook()),
     }
-    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
-        futures = {kind: pool.submit(grade.grade_notebook, copy.deepcopy(nb)) for kind, nb in notebooks.items()}
-        return {kind: (notebooks[kind], *futures[kind].result()[1:4:2]) for kind in notebooks}
+    futures = {kind: POOL.submit("grading", kind, grade.grade_notebook, copy.deepcopy(nb), estimate=12.0)
+               for kind, nb in notebooks.items()}  # the run's execution pool (tools/exec_pool.py)
+    return {kind: (notebooks[kind], *futures[kind].result()[1:4:2]) for kind in notebooks}
 
 
 def messages(results):
@@ -391,5 +391,5 @@ def test_nbgrader_export(tmp_path):
     # the source version (with the solutions) runs, and every test cell passes
     from nbclient import NotebookClient
 
-    NotebookClient(exported, timeout=300, kernel_name="python3",
-                   resources={"metadata": {"path": str(tmp_path)}}).execute()
+    POOL.run("grading", "nbgrader export", NotebookClient(exported, timeout=300, kernel_name="python3",
+             resources={"metadata": {"path": str(tmp_path)}}).execute, estimate=12.0)
