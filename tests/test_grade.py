@@ -285,18 +285,31 @@ def test_batch_writes_one_csv_row_per_student_and_exercise(graded, monkeypatch, 
     assert carol["points"] == "0" and carol["message"].startswith("not graded (carol.ipynb)")
 
 
-def test_make_grade_target():
-    """`make grade NOTEBOOK=...` calls the grader on that notebook (a dry run: nothing is installed or run)."""
-    result = run(["make", "-n", "grade", "NOTEBOOK=homework/x.ipynb"])
-    assert result.returncode == 0, result.stderr
-    assert 'tools/grade.py "homework/x.ipynb"' in result.stdout
+# The make targets are run for real (`-o .venv/.installed`: the venv counts as installed, nothing is
+# installed), on inputs that need no kernel: what comes out shows that make called the grader with them.
+def test_make_grade_target(tmp_path):
+    """`make grade NOTEBOOK=...` runs the grader on that notebook: on a missing one, the grader's own
+    message about that very path, and its exit code through make."""
+    missing = tmp_path / "homework" / "x.ipynb"
+    result = run(["make", "--no-print-directory", "-o", ".venv/.installed", "grade", f"NOTEBOOK={missing}"])
+    assert result.returncode != 0, result.stdout
+    assert f"cannot read {missing}" in result.stderr, result.stdout + result.stderr
 
 
-def test_make_grade_class_target():  # needs the Makefile target the lead adds
-    """`make grade-class FOLDER=... CSV=...` grades a folder into a CSV (a dry run)."""
-    result = run(["make", "-n", "grade-class", "FOLDER=homework", "CSV=out.csv"])
-    assert result.returncode == 0, result.stderr
-    assert 'tools/grade.py --batch "homework" --csv "out.csv"' in result.stdout
+def test_make_grade_class_target(tmp_path):
+    """`make grade-class FOLDER=... CSV=...` grades that folder into that CSV: a file there that is not a
+    notebook gets its row."""
+    folder = tmp_path / "homework"
+    folder.mkdir()
+    (folder / "carol.ipynb").write_text("not a notebook")
+    out = tmp_path / "out.csv"
+    result = run(["make", "--no-print-directory", "-o", ".venv/.installed", "grade-class", f"FOLDER={folder}",
+                  f"CSV={out}"])
+    assert result.returncode == 0, result.stdout + result.stderr
+    with open(out, newline="", encoding="utf-8") as file:
+        rows = list(csv.DictReader(file))
+    assert [(row["student"], row["points"]) for row in rows] == [("carol", "0")], rows
+    assert rows[0]["message"].startswith("not graded (carol.ipynb)"), rows
 
 
 def test_grade_runs_as_a_command():
