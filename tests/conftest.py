@@ -257,6 +257,8 @@ def pytest_collection_finish(session):
     hands the pool through its `prefetch(items)` function."""
     from exec_pool import Sampler
 
+    if session.config.option.collectonly:
+        return
     session.config._sampler = Sampler().start()
     items = session.items
     if any(set(item.fixturenames) & BUILT for item in items):
@@ -284,6 +286,14 @@ def pytest_sessionfinish(session, exitstatus):
     sampler = getattr(session.config, "_sampler", None)
     if sampler is None:
         return
+    if POOL.shutdown():  # an interrupted run: end the kernels and builds this run started
+        import psutil
+
+        for child in psutil.Process().children(recursive=True):
+            try:
+                child.terminate()
+            except psutil.Error:
+                pass
     sampler.stop()
     log = dict(session.config._run_log, end=time.time(), cpus=os.cpu_count(), samples=sampler.samples,
                jobs=POOL.jobs, exitstatus=int(exitstatus), args=session.config.invocation_params.args)

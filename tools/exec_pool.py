@@ -90,6 +90,14 @@ class Pool:
         """Submit and wait (for a test that needs one result now)."""
         return self.submit(kind, name, function, *args, estimate=estimate, priority=WAITED, **kwargs).result()
 
+    def shutdown(self):
+        """Drop the jobs not started (an interrupted run); return the records of those still running."""
+        with self.lock:
+            for entry in self.queue:
+                entry[3][0].cancel()
+            self.queue.clear()
+        return [job for job in self.jobs if job["start"] and not job["end"]]
+
     def _start_workers(self):
         while len(self.threads) < self.slots:
             thread = threading.Thread(target=self._work, name=f"exec-pool-{len(self.threads)}", daemon=True)
