@@ -68,7 +68,13 @@ class Pool:
 
         def result(timeout=None):
             self.bump(entry)
-            return original_result(timeout)
+            if timeout is not None:
+                return original_result(timeout)
+            while True:  # in short waits, so that Ctrl-C still stops the run
+                try:
+                    return original_result(1.0)
+                except TimeoutError:
+                    continue
 
         future.result = result
         with self.lock:
@@ -81,9 +87,10 @@ class Pool:
     def bump(self, entry):
         """Move a queued job to the front of everything but the build (the test process waits for it)."""
         with self.lock:
-            if entry in self.queue and entry[0] > WAITED:
-                self.queue.remove(entry)
+            if entry[0] > WAITED and any(queued is entry for queued in self.queue):
+                self.queue = [queued for queued in self.queue if queued is not entry]
                 entry[0] = WAITED
+                self.queue.append(entry)
                 heapq.heapify(self.queue)
 
     def run(self, kind, name, function, *args, estimate=10.0, **kwargs):
