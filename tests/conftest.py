@@ -108,9 +108,11 @@ def start_clean_build(tmp_path_factory):
         if "future" in _build:
             return _build["future"]
         out = tmp_path_factory.mktemp("clean-build")
+        # submitted longest first: a free slot takes a job the moment it is queued
         chapters = {entry: POOL.submit("build: execute", entry, build_cache.execute_into_cache, ROOT / f"{entry}.md",
                                        out, estimate=notebook_seconds(entry), priority=BUILD)
-                    for entry in toc_notebooks()}
+                    for entry in sorted(toc_notebooks(), key=lambda entry: -POOL.estimate(
+                        "build: execute", entry, notebook_seconds(entry)))}
         done = concurrent.futures.Future()
         _build.update(future=done, out=out)
 
