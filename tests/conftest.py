@@ -127,6 +127,7 @@ def start_clean_build(tmp_path_factory):
         result = subprocess.CompletedProcess(["jupyter-book", "build", "--all", "-W", "-n", "--keep-going"],
                                              code, stdout=log, stderr="")
         result.pre_executed = pre  # {chapter: None, or why its execution into the cache failed}
+        _build["ready"] = time.time()  # for the run log: the tests of the site waited until then
         return result, out / "_build" / "html"
 
     threading.Thread(target=lambda: _settle(done, render), name="clean-build", daemon=True).start()
@@ -298,7 +299,8 @@ def pytest_sessionfinish(session, exitstatus):
                 pass
     sampler.stop()
     log = dict(session.config._run_log, end=time.time(), cpus=os.cpu_count(), samples=sampler.samples,
-               jobs=POOL.jobs, exitstatus=int(exitstatus), args=session.config.invocation_params.args)
+               jobs=POOL.jobs, exitstatus=int(exitstatus), args=session.config.invocation_params.args,
+               site_ready=_build.get("ready"))
     LOG.parent.mkdir(exist_ok=True)
     LOG.write_text(json.dumps(log))
     session.config._run_log_written = LOG

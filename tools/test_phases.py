@@ -99,6 +99,9 @@ def table(log):
     lines.insert(1, "-" * len(lines[0]))
     lines.append("")
     lines.append(f"run: {wall:.0f} s wall ({wall / 60:.1f} min)")
+    if log.get("site_ready"):
+        lines.append(f"the clean build was ready {log['site_ready'] - log['start']:.0f} s after the start: the first "
+                     "test of the site (in the browser row) waited for it until then")
     if len(samples) > 1:
         covered = samples[-1][0] - samples[0][0]
         cpu = samples[-1][1] - samples[0][1]
