@@ -1,11 +1,14 @@
 """Shared facts about the book for the tests: where things are, which pages exist, the built site."""
 
+import concurrent.futures
 import functools
 import http.server
+import json
 import os
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import jupytext
@@ -14,6 +17,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
+sys.path.insert(0, str(ROOT / "tools"))  # exec_pool, build_cache, run_like_colab, grade
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
 
 
@@ -60,13 +64,105 @@ def run(command, cwd=ROOT, extra_env=None, **kwargs):
     return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, **kwargs)
 
 
+# Seconds each chapter took to execute in the build (the closing note of issues 15 and 16): the first
+# guess of the execution pool for a clean clone (it learns the real durations from the last run's log).
+NOTEBOOK_SECONDS = {
+    "applications": 20.1, "batch_jacobians": 15.0, "compilation": 39.9, "custom_functions": 9.8,
+    "hessians_and_hvp": 12.4, "how_modes_work": 9.2, "hvp": 10.0, "jacobians_by_loop": 10.6,
+    "jacrev_vs_jacfwd": 12.3, "memory": 15.0, "model_parameters": 10.4, "module_state": 10.0,
+    "structure": 8.7, "timing_machine": 16.0, "troubleshooting": 10.0, "vjp_vmap_jacrev": 11.1,
+}
+
+
+def notebook_seconds(chapter):
+    """A guess of how long a chapter's notebook runs (for the pool's longest-first order)."""
+    return NOTEBOOK_SECONDS.get(str(chapter).rsplit("/", 1)[-1], 15.0)
+
+
+def colab_env():
+    """The environment of a kernel that must see what a Colab runtime has: the build tools unimportable
+    (run_like_colab's blocker modules first on PYTHONPATH). Given to each such kernel, never set in this
+    process: the build's kernels, which run at the same time, need myst_nb."""
+    from run_like_colab import blocker_folder
+
+    return dict(os.environ, PYTHONPATH=os.pathsep.join(
+        filter(None, [str(blocker_folder()), os.environ.get("PYTHONPATH")])))
+
+
+_build_lock = threading.Lock()
+_build = {}
+
+
+def start_clean_build(tmp_path_factory):
+    """Start the clean build in the execution pool (once); return a Future of (CompletedProcess, html dir).
+
+    Every chapter of _toc.yml is executed into the build's execution cache, two at a time, longest first
+    (tools/build_cache.py: the same reader, executor and cache key as myst-nb); then
+    `jupyter-book build --all -W -n --keep-going` into the same fresh directory renders the book, taking
+    each chapter from the cache (a chapter whose execution failed is executed again by the build, which
+    reports it). The build writes its output to a file and runs in its own process group, ended after it."""
+    import build_cache
+    from exec_pool import BUILD, POOL
+
+    with _build_lock:
+        if "future" in _build:
+            return _build["future"]
+        out = tmp_path_factory.mktemp("clean-build")
+        # submitted longest first: a free slot takes a job the moment it is queued
+        chapters = {entry: POOL.submit("build: execute", entry, build_cache.execute_into_cache, ROOT / f"{entry}.md",
+                                       out, estimate=notebook_seconds(entry), priority=BUILD)
+                    for entry in sorted(toc_notebooks(), key=lambda entry: -POOL.estimate(
+                        "build: execute", entry, notebook_seconds(entry)))}
+        done = concurrent.futures.Future()
+        _build.update(future=done, out=out)
+
+    def render():
+        concurrent.futures.wait(list(chapters.values()))
+        pre = {}
+        for entry, future in chapters.items():
+            error = future.exception()
+            pre[entry] = f"{type(error).__name__}: {error}" if error else future.result()[1]
+        code, log = POOL.submit("build: render", "jupyter-book build", build_cache.render, out,
+                                out / "build.log", estimate=60.0, priority=BUILD).result()
+        result = subprocess.CompletedProcess(["jupyter-book", "build", "--all", "-W", "-n", "--keep-going"],
+                                             code, stdout=log, stderr="")
+        result.pre_executed = pre  # {chapter: None, or why its execution into the cache failed}
+        _build["ready"] = time.time()  # for the run log: the tests of the site waited until then
+        return result, out / "_build" / "html"
+
+    threading.Thread(target=lambda: _settle(done, render), name="clean-build", daemon=True).start()
+    return done
+
+
+def _settle(future, function):
+    try:
+        future.set_result(function())
+    except BaseException as error:  # noqa: BLE001 (the fixture reports it)
+        future.set_exception(error)
+
+
 @pytest.fixture(scope="session")
 def clean_build(tmp_path_factory):
     """A clean build of the whole book into a fresh directory, exactly as the quality bar asks:
-    `jupyter-book build --all -W -n --keep-going`. Returns (CompletedProcess, html directory)."""
-    out = tmp_path_factory.mktemp("clean-build")
-    result = run([str(BIN / "jupyter-book"), "build", "--all", "-W", "-n", "--keep-going", "--path-output", str(out), "."])
-    return result, out / "_build" / "html"
+    `jupyter-book build --all -W -n --keep-going` (its chapters executed into its cache first, two at a
+    time, by the execution pool). Returns (CompletedProcess, html directory)."""
+    return start_clean_build(tmp_path_factory).result()
+
+
+def executed_chapter(clean_build, chapter):
+    """The chapter as the clean build executed it (an nbformat notebook, myst-nb's cells with their
+    outputs), read from the build's execution cache (the copy in _build/jupyter_execute may lack the
+    figures of a chapter taken from the cache). None if the cache has no run of its current code."""
+    import build_cache
+    from jupyter_cache import get_cache
+
+    _, html = clean_build
+    notebook = build_cache.read_as_myst_nb(ROOT / f"{chapter}.md")
+    try:
+        _, merged = get_cache(str(html.parent / ".jupyter_cache")).merge_match_into_notebook(notebook)
+    except KeyError:
+        return None
+    return merged
 
 
 @pytest.fixture(scope="session")
@@ -107,3 +203,114 @@ def browser():
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The run as a whole: one execution pool (tools/exec_pool.py), tests ordered so that cheap ones fill the
+# gaps, and a log of where the time went (_build/test-run.json; tools/test_phases.py prints it as a table).
+
+# Fixtures that wait for the clean build, and fixtures that wait for notebook runs of the pool.
+BUILT = {"clean_build", "site", "visits", "book_pdf"}
+NEEDS_BUILD = BUILT | {"browser", "lab"}
+NEEDS_POOL = {"nbval_results", "student_runs", "chapter_runs", "graded"}
+
+
+def wanted_chapters(items, fixture):
+    """The chapter stems the selected tests that use `fixture` ask for (by their `chapter` parameter), or
+    None for all of them (a selected test of that fixture that names no chapter)."""
+    chapters = set()
+    for item in items:
+        if fixture not in getattr(item, "fixturenames", ()):
+            continue
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        if "chapter" not in params:
+            return None
+        chapters.add(str(params["chapter"]).rsplit("/", 1)[-1])
+    return chapters
+
+
+def pytest_configure(config):
+    # Every kernel this run starts (build, nbval, students, grading) is the venv's own python3: a user-level
+    # kernelspec of that name (which could point at another Python) is out of the way.
+    import tempfile
+
+    os.environ["JUPYTER_DATA_DIR"] = tempfile.mkdtemp(prefix="jupyter-data-")
+    config._run_log = {"tests": [], "start": time.time()}
+
+
+# Tests that run a notebook through the pool themselves, and wait for it.
+RUNS_IN_POOL = {"test_nbgrader_export", "test_student_kernels_cannot_import_the_build_tools"}
+
+
+def order(item):
+    names = set(getattr(item, "fixturenames", ()))
+    if names & NEEDS_POOL or getattr(item, "originalname", None) in RUNS_IN_POOL:
+        return 2
+    return 1 if names & NEEDS_BUILD else 0
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """Cheap tests first (while the pool executes the book), then those that read the built site, then those
+    that wait for notebook runs; the order within each group is kept (a stable sort)."""
+    items.sort(key=order)
+
+
+def pytest_collection_finish(session):
+    """Start every notebook run the selected tests will need: the clean build, and whatever a test module
+    hands the pool through its `prefetch(items)` function."""
+    from exec_pool import Sampler
+
+    if session.config.option.collectonly:
+        return
+    session.config._sampler = Sampler().start()
+    items = session.items
+    if any(set(item.fixturenames) & BUILT for item in items):
+        start_clean_build(session.config._tmp_path_factory)
+    modules = {}
+    for item in items:
+        module = getattr(item, "module", None)
+        if module is not None and hasattr(module, "prefetch"):
+            modules.setdefault(module, []).append(item)
+    for module, selected in modules.items():
+        module.prefetch(selected, session.config._tmp_path_factory)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    start = time.time()
+    yield
+    item.config._run_log["tests"].append(
+        {"id": item.nodeid, "file": item.nodeid.split("::", 1)[0], "start": start, "end": time.time()})
+
+
+def pytest_sessionfinish(session, exitstatus):
+    from exec_pool import LOG, POOL
+
+    sampler = getattr(session.config, "_sampler", None)
+    if sampler is None:
+        return
+    if POOL.shutdown():  # an interrupted run: end the kernels and builds this run started
+        import psutil
+
+        for child in psutil.Process().children(recursive=True):
+            try:
+                child.terminate()
+            except psutil.Error:
+                pass
+    sampler.stop()
+    log = dict(session.config._run_log, end=time.time(), cpus=os.cpu_count(), samples=sampler.samples,
+               jobs=POOL.jobs, exitstatus=int(exitstatus), args=session.config.invocation_params.args,
+               site_ready=_build.get("ready"))
+    LOG.parent.mkdir(exist_ok=True)
+    LOG.write_text(json.dumps(log))
+    session.config._run_log_written = LOG
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    path = getattr(config, "_run_log_written", None)
+    if path is None:
+        return
+    import test_phases
+
+    terminalreporter.write_sep("=", "where the time went (tools/test_phases.py)")
+    terminalreporter.write_line(test_phases.table(json.loads(path.read_text())))

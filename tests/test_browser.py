@@ -47,14 +47,29 @@ class PageVisit:
         self.context.close()
 
 
+# The pages whose header icons are checked (test_header_icons_show).
+ICON_PAGES = ["book/intro", "book/jacobians_by_loop"]
+
+
 @pytest.fixture(scope="session")
 def visits(browser, site, screenshots):
-    """Visit every toc page once (typeset math, force-load images, screenshot) and keep what was seen."""
+    """Visit every toc page (and the search page) once and keep what was seen: first, on the page as it
+    loaded, with its fonts ready, the axe-core audit and the header's icons; then math, images (force-loaded),
+    prose and launch links, and a screenshot of the viewport."""
+    assert AXE.exists(), "axe-core is missing: `make test` installs it with `npm ci`"
     seen = {}
-    for page_name in toc_files():
+    for page_name in toc_files() + ["search"]:
         visit = PageVisit(browser, f"{site}/{page_name}.html")
         page = visit.page
         visit.wait_for_math()
+        # the audit first, on the page exactly as it loaded (before images are forced to load)
+        page.add_script_tag(path=str(AXE))
+        visit.axe = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+        visit.icons = page.evaluate(ICONS) if page_name in ICON_PAGES else None
+        if page_name == "search":
+            visit.close()
+            seen[page_name] = visit
+            continue
         visit.images = page.evaluate(
             """async () => {
                 const images = Array.from(document.images);
@@ -76,7 +91,8 @@ def visits(browser, site, screenshots):
         )
         visit.colab = page.locator("a[href*='colab.research.google.com']").count()
         visit.binder = page.locator("a[href*='mybinder.org']").count()
-        page.screenshot(path=str(screenshots / f"{page_name.replace('/', '__')}.png"), full_page=True)
+        # the viewport (what a reader sees first); a full-page shot of a long chapter cost seconds each
+        page.screenshot(path=str(screenshots / f"{page_name.replace('/', '__')}.png"))
         visit.close()
         seen[page_name] = visit
     return seen
@@ -119,16 +135,12 @@ ICONS = """async () => {
 }"""
 
 
-@pytest.mark.parametrize("page_name", ["book/intro", "book/jacobians_by_loop"])
-def test_header_icons_show(page_name, browser, site):
+@pytest.mark.parametrize("page_name", ICON_PAGES)
+def test_header_icons_show(page_name, visits):
     """The header buttons' icons (<i class="fa-...">) are drawn by the theme's CSS from its Font Awesome web
     fonts, now that fontawesome.js (which swapped them for inline SVGs) is not loaded: each visible icon has
-    a glyph in a Font Awesome font that loaded, and a size."""
-    visit = PageVisit(browser, f"{site}/{page_name}.html")
-    try:
-        icons = visit.page.evaluate(ICONS)
-    finally:
-        visit.close()
+    a glyph in a Font Awesome font that loaded, and a size (read on the page as it loaded, fonts ready)."""
+    icons = visits[page_name].icons
     assert icons["svgs"] == 0, f"{page_name}: icons were swapped for SVGs: is fontawesome.js loaded again?"
     assert icons["count"] >= 4, f"{page_name}: only {icons['count']} visible icons in the header: {icons}"
     assert not icons["blank"], f"{page_name}: icons without a glyph: {icons['blank']} (fonts: {icons['faces']})"
@@ -203,16 +215,10 @@ def test_notebook_page_has_launch_buttons(chapter, visits):
 
 
 @pytest.mark.parametrize("page_name", toc_files() + ["search"])
-def test_accessibility_audit(page_name, browser, site):
-    """axe-core finds no serious or critical violation (the theme's own included)."""
-    assert AXE.exists(), "axe-core is missing: `make test` installs it with `npm ci`"
-    visit = PageVisit(browser, f"{site}/{page_name}.html")
-    try:
-        visit.wait_for_math()
-        visit.page.add_script_tag(path=str(AXE))
-        result = visit.page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
-    finally:
-        visit.close()
+def test_accessibility_audit(page_name, visits):
+    """axe-core finds no serious or critical violation (the theme's own included), on the page as it loaded
+    with its fonts ready (the audit runs first in the page's one visit)."""
+    result = visits[page_name].axe
     serious = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
     report = "\n".join(
         f"- {v['id']} ({v['impact']}): {v['help']}; e.g. {[(n['target'], n['html'][:200]) for n in v['nodes'][:3]]}"

@@ -25,6 +25,20 @@ def test_clean_build_has_no_warnings(clean_build):
     assert (html / "index.html").exists()
 
 
+def test_clean_build_renders_from_its_cache(clean_build):
+    """Every chapter of _toc.yml was executed into the build's execution cache first (two at a time, by the
+    test run's execution pool), and the build took each one from there: it only rendered. A chapter the
+    build had to execute again means the cache key of tools/build_cache.py no longer matches myst-nb's."""
+    result, _ = clean_build
+    failed = {chapter: error[-1500:] for chapter, error in result.pre_executed.items() if error}
+    assert not failed, f"chapters whose execution into the cache failed: {failed}"
+    log = result.stdout + result.stderr
+    executed = [chapter for chapter in toc_notebooks()
+                if not re.search(rf"{re.escape(chapter)}\.md: Using cached notebook", log)]
+    assert not executed and "Executing notebook" not in log, (
+        f"the build executed {executed or 'a notebook'} itself instead of taking it from the cache")
+
+
 @pytest.mark.parametrize("page", toc_files())
 def test_every_toc_page_is_built(page, clean_build):
     _, html = clean_build

@@ -4,10 +4,9 @@ student edition (student/jacobians_by_loop.ipynb) and the solutions of its reade
 added, metadata gone: the rest is still graded), and the tampering a student might try: redefining
 check_answer, printing fake ✓ lines, copying the answer key with a dummy call of the method, editing the
 hidden reference cell. Each tampered exercise must fail. Batch mode (CSV) and the nbgrader export are tested
-too; the export is checked with nbgrader itself when it is installed."""
+too; the export is checked against nbgrader's schema and the rules of its validator."""
 
 import ast
-import concurrent.futures
 import copy
 import csv
 import json
@@ -21,6 +20,7 @@ from conftest import BIN, ROOT, run
 
 sys.path.insert(0, str(ROOT / "tools"))
 import grade  # noqa: E402
+from exec_pool import POOL  # noqa: E402
 
 CHAPTER = "jacobians_by_loop"
 FAKE_CHECKER = '''def check_answer(name, *args, **kwargs):
@@ -131,9 +131,9 @@ def graded():
         "tampered": key_edited(tampered_notebook()),
         "reader_dies": reader_edition_that_dies(),
     }
-    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
-        futures = {kind: pool.submit(grade.grade_notebook, copy.deepcopy(nb)) for kind, nb in notebooks.items()}
-        return {kind: (notebooks[kind], *futures[kind].result()[1:4:2]) for kind in notebooks}
+    futures = {kind: POOL.submit("grading", kind, grade.grade_notebook, copy.deepcopy(nb), estimate=12.0)
+               for kind, nb in notebooks.items()}  # the run's execution pool (tools/exec_pool.py)
+    return {kind: (notebooks[kind], *futures[kind].result()[1:4:2]) for kind in notebooks}
 
 
 def messages(results):
@@ -329,18 +329,31 @@ def test_batch_writes_one_csv_row_per_student_and_exercise(graded, monkeypatch, 
     assert (summary["carol"][f"{CHAPTER} (of {maximum})"], summary["carol"]["points"]) == ("", "0")
 
 
-def test_make_grade_target():
-    """`make grade NOTEBOOK=...` calls the grader on that notebook (a dry run: nothing is installed or run)."""
-    result = run(["make", "-n", "grade", "NOTEBOOK=homework/x.ipynb"])
-    assert result.returncode == 0, result.stderr
-    assert 'tools/grade.py "homework/x.ipynb"' in result.stdout
+# The make targets are run for real (`-o .venv/.installed`: the venv counts as installed, nothing is
+# installed), on inputs that need no kernel: what comes out shows that make called the grader with them.
+def test_make_grade_target(tmp_path):
+    """`make grade NOTEBOOK=...` runs the grader on that notebook: on a missing one, the grader's own
+    message about that very path, and its exit code through make."""
+    missing = tmp_path / "homework" / "x.ipynb"
+    result = run(["make", "--no-print-directory", "-o", ".venv/.installed", "grade", f"NOTEBOOK={missing}"])
+    assert result.returncode != 0, result.stdout
+    assert f"cannot read {missing}" in result.stderr, result.stdout + result.stderr
 
 
-def test_make_grade_class_target():  # needs the Makefile target the lead adds
-    """`make grade-class FOLDER=... CSV=...` grades a folder into a CSV (a dry run)."""
-    result = run(["make", "-n", "grade-class", "FOLDER=homework", "CSV=out.csv"])
-    assert result.returncode == 0, result.stderr
-    assert 'tools/grade.py --batch "homework" --csv "out.csv"' in result.stdout
+def test_make_grade_class_target(tmp_path):
+    """`make grade-class FOLDER=... CSV=...` grades that folder into that CSV: a file there that is not a
+    notebook gets its row."""
+    folder = tmp_path / "homework"
+    folder.mkdir()
+    (folder / "carol.ipynb").write_text("not a notebook")
+    out = tmp_path / "out.csv"
+    result = run(["make", "--no-print-directory", "-o", ".venv/.installed", "grade-class", f"FOLDER={folder}",
+                  f"CSV={out}"])
+    assert result.returncode == 0, result.stdout + result.stderr
+    with open(out, newline="", encoding="utf-8") as file:
+        rows = list(csv.DictReader(file))
+    assert [(row["student"], row["points"]) for row in rows] == [("carol", "0")], rows
+    assert rows[0]["message"].startswith("not graded (carol.ipynb)"), rows
 
 
 def test_grade_runs_as_a_command():
@@ -352,8 +365,8 @@ def test_grade_runs_as_a_command():
 
 # nbgrader's cell-metadata schema, version 3 (nbgrader/nbgraderformat/v3.json in nbgrader 0.9.6, the version
 # on the package index); nbgrader itself is not a test dependency (it brings Notebook 7 and JupyterLab
-# extensions into the venv), so the export is checked against its schema and rules here, and with nbgrader's
-# own validator when it happens to be importable.
+# extensions into the venv), so the export is checked against its schema here, and against the rules its
+# validator adds (nbgrader_rule_breaks).
 NBGRADER_V3 = {
     "type": "object",
     "properties": {
@@ -370,6 +383,34 @@ NBGRADER_V3 = {
     "required": ["schema_version", "grade", "locked", "solution"],
     "additionalProperties": False,
 }
+
+
+def nbgrader_rule_breaks(notebook):
+    """What nbgrader's own v3 validator (nbgrader/nbgraderformat/v3.py, 0.9) refuses beyond the schema,
+    checked here because nbgrader is not installed: a grade, solution or locked cell without a grade id,
+    a grade cell without points, a Markdown cell that is a grade cell or a solution cell but not both (a
+    task cell must be Markdown), a cell whose recorded type is not its type, a grade id used twice."""
+    breaks, ids = [], set()
+    for index, cell in enumerate(notebook.cells):
+        meta = cell.metadata.get("nbgrader")
+        if meta is None:
+            continue
+        graded, solution, task = meta["grade"], meta["solution"], meta.get("task", False)
+        if graded or solution or meta["locked"]:
+            if not meta.get("grade_id"):
+                breaks.append(f"cell {index}: no grade_id")
+            elif meta["grade_id"] in ids:
+                breaks.append(f"cell {index}: grade_id {meta['grade_id']} used twice")
+            ids.add(meta.get("grade_id"))
+        if graded and "points" not in meta:
+            breaks.append(f"cell {index}: a grade cell without points")
+        if task and cell.cell_type != "markdown":
+            breaks.append(f"cell {index}: a task cell that is not Markdown")
+        if not task and cell.cell_type == "markdown" and graded != solution:
+            breaks.append(f"cell {index}: a Markdown cell that is a grade or a solution cell, not both")
+        if meta.get("cell_type", cell.cell_type) != cell.cell_type:
+            breaks.append(f"cell {index}: recorded as {meta['cell_type']}, is {cell.cell_type}")
+    return breaks
 
 
 def release_version(source):
@@ -431,14 +472,15 @@ def test_nbgrader_export(tmp_path):
     for entry in layout.values():
         student_part, _, _ = grade.split_exercise(original.cells[entry["cells"][-1]].source)
         assert any(release_version(source).startswith(student_part) for source in answers)
-    try:
-        from nbgrader.nbgraderformat.v3 import MetadataValidatorV3
-    except ImportError:
-        pass
-    else:
-        MetadataValidatorV3().validate_nb(exported)
+    assert not nbgrader_rule_breaks(exported), nbgrader_rule_breaks(exported)
+    broken = copy.deepcopy(exported)  # the rules catch what they guard against
+    test_cell = next(cell for cell in broken.cells if cell.metadata.get("nbgrader", {}).get("grade"))
+    test_cell.cell_type = "markdown"
+    del test_cell.metadata["nbgrader"]["points"]
+    found = " ".join(nbgrader_rule_breaks(broken))
+    assert "without points" in found and "not both" in found, found
     # the source version (with the solutions) runs, and every test cell passes
     from nbclient import NotebookClient
 
-    NotebookClient(exported, timeout=300, kernel_name="python3",
-                   resources={"metadata": {"path": str(tmp_path)}}).execute()
+    POOL.run("grading", "nbgrader export", NotebookClient(exported, timeout=300, kernel_name="python3",
+             resources={"metadata": {"path": str(tmp_path)}}).execute, estimate=12.0)

@@ -12,10 +12,11 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from conftest import BIN, ROOT, run, toc_notebooks
+from conftest import BIN, ROOT, notebook_seconds, run, toc_notebooks, wanted_chapters
 
 sys.path.insert(0, str(ROOT / "tools"))
 import nbformat  # noqa: E402
+from exec_pool import POOL  # noqa: E402
 from run_like_colab import (  # noqa: E402
     BLOCKED,
     MYST_ROLE,
@@ -27,52 +28,78 @@ from run_like_colab import (  # noqa: E402
     unfilled_slot,
 )
 
+_nbval = {}
 
-@pytest.fixture(scope="session")
-def nbval_results(tmp_path_factory):
-    """Run nbval (--nbval-lax: the asserts inside the notebooks carry the checks) over copies of every
-    book/*.ipynb, two notebooks at a time. Returns ({notebook: [(cell, failure text or None)]},
-    {notebook: [outputs of each executed code cell]}, the CompletedProcess)."""
-    work = tmp_path_factory.mktemp("nbval")
+
+def nbval_one(notebook_path, work, env):
+    """nbval over one reader notebook (--nbval-lax: the asserts inside the notebooks carry the checks), its
+    copy alone in an empty folder with every tag and shipped output removed. Returns (junit report path,
+    outputs file, CompletedProcess)."""
+    notebook = nbformat.read(notebook_path, as_version=4)
+    for cell in notebook.cells:
+        cell.metadata.pop("tags", None)
+        if cell.cell_type == "code":
+            # Run all replaces the shipped outputs of the book's build (and nbval refuses a cell
+            # that has outputs but no execution count)
+            cell.outputs, cell.execution_count = [], None
+    folder = work / notebook_path.stem  # alone in an empty folder: nothing of this repository beside it
+    folder.mkdir()
+    copy = folder / notebook_path.name
+    nbformat.write(notebook, copy)
     outputs_dir = work / "outputs"
-    outputs_dir.mkdir()
-    copies = []
-    for notebook_path in sorted((ROOT / "book").glob("*.ipynb")):
-        notebook = nbformat.read(notebook_path, as_version=4)
-        for cell in notebook.cells:
-            cell.metadata.pop("tags", None)
-            if cell.cell_type == "code":
-                # Run all replaces the shipped outputs of the book's build (and nbval refuses a cell
-                # that has outputs but no execution count)
-                cell.outputs, cell.execution_count = [], None
-        folder = work / notebook_path.stem  # alone in an empty folder: nothing of this repository beside it
-        folder.mkdir()
-        nbformat.write(notebook, folder / notebook_path.name)
-        copies.append(str(folder / notebook_path.name))
-    report = work / "junit.xml"
+    report = work / f"{notebook_path.stem}.junit.xml"
+    process = run(
+        [str(BIN / "python"), "-m", "pytest", "--nbval-lax", "-p", "no:cacheprovider", "-p", "nbval_outputs",
+         "-q", f"--junitxml={report}", "-o", "junit_family=xunit1", "--rootdir", str(folder), str(copy)],
+        cwd=folder, extra_env=dict(env, NBVAL_OUTPUTS_DIR=str(outputs_dir)),
+    )
+    return report, outputs_dir / f"{notebook_path.stem}.jsonl", process
+
+
+def prefetch(items, tmp_path_factory):
+    """Hand the execution pool one nbval run per reader notebook (conftest calls this at collection)."""
+    if any("nbval_results" in item.fixturenames for item in items):
+        start_nbval(tmp_path_factory, wanted_chapters(items, "nbval_results"))
+
+
+def start_nbval(tmp_path_factory, chapters=None):
+    """One pool job per reader notebook (or per chapter of `chapters`, when a run selects a few)."""
+    if _nbval:
+        return
+    work = tmp_path_factory.mktemp("nbval")
+    (work / "outputs").mkdir()
     env = {
         # the kernel inherits this: no build tools, no user-level kernelspec pointing elsewhere
         "PYTHONPATH": os.pathsep.join([str(blocker_folder()), str(ROOT / "tests")]),
         "JUPYTER_DATA_DIR": str(tmp_path_factory.mktemp("jupyter-data")),
-        "NBVAL_OUTPUTS_DIR": str(outputs_dir),
     }
-    result = run(
-        [str(BIN / "python"), "-m", "pytest", "--nbval-lax", "-p", "no:cacheprovider", "-p", "nbval_outputs",
-         "-q", "-n", "2", "--dist", "loadfile", f"--junitxml={report}", "-o", "junit_family=xunit1",
-         "--rootdir", str(work), *copies],
-        cwd=work, extra_env=env,
-    )
-    results = {}
-    if report.exists():
-        for case in ET.parse(report).getroot().iter("testcase"):
-            notebook = os.path.basename(case.get("file") or case.get("classname", "").replace(".", "/"))
-            failure = case.find("failure")
-            if failure is None:
-                failure = case.find("error")
-            text = None if failure is None else (failure.get("message", "") + "\n" + (failure.text or ""))
-            results.setdefault(notebook, []).append((case.get("name"), text))
-    outputs = {path.stem: [json.loads(line) for line in path.read_text().splitlines()] for path in outputs_dir.glob("*.jsonl")}
-    return results, outputs, result
+    for path in sorted((ROOT / "book").glob("*.ipynb")):
+        if chapters is not None and path.stem not in chapters:
+            continue
+        _nbval[path.name] = POOL.submit("nbval", path.stem, nbval_one, path, work, env,
+                                        estimate=notebook_seconds(path.stem) + 3)
+
+
+@pytest.fixture(scope="session")
+def nbval_results(tmp_path_factory):
+    """nbval over copies of every book/*.ipynb, one notebook per slot of the execution pool. Returns
+    ({notebook: [(cell, failure text or None)]}, {notebook: [outputs of each executed code cell]},
+    the CompletedProcess of each notebook's nbval run)."""
+    start_nbval(tmp_path_factory)
+    results, outputs, processes = {}, {}, {}
+    for name, future in _nbval.items():
+        report, outputs_file, processes[name] = future.result()
+        if report.exists():
+            for case in ET.parse(report).getroot().iter("testcase"):
+                notebook = os.path.basename(case.get("file") or case.get("classname", "").replace(".", "/"))
+                failure = case.find("failure")
+                if failure is None:
+                    failure = case.find("error")
+                text = None if failure is None else (failure.get("message", "") + "\n" + (failure.text or ""))
+                results.setdefault(notebook, []).append((case.get("name"), text))
+        if outputs_file.exists():
+            outputs[outputs_file.stem] = [json.loads(line) for line in outputs_file.read_text().splitlines()]
+    return results, outputs, processes
 
 
 @pytest.mark.parametrize("chapter", toc_notebooks())
@@ -80,9 +107,10 @@ def test_chapter_runs_like_colab(chapter, nbval_results):
     results, _, process = nbval_results
     name = f"{chapter.rsplit('/', 1)[-1]}.ipynb"
     cells = results.get(name)
+    process = process.get(name)
     assert cells, (
         f"{chapter}.ipynb (listed in _toc.yml) was not executed by nbval. nbval saw: {sorted(results)}\n"
-        + process.stdout[-2000:] + process.stderr[-2000:]
+        + (process.stdout[-2000:] + process.stderr[-2000:] if process else f"no nbval run of {name}")
     )
     failures = [(cell, text) for cell, text in cells if text is not None]
     assert not failures, f"{chapter}.ipynb: {failures[0][0]} failed when run like Colab:\n{failures[0][1][-3000:]}"

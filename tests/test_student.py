@@ -5,8 +5,6 @@ tools unimportable), with every exercise printing its checker's ✗ line (an exe
 several items may also print ✓ for an item a blank answer gets right, such as 0 calls of a forbidden
 transform)."""
 
-import concurrent.futures
-import os
 import re
 import sys
 
@@ -14,11 +12,12 @@ import nbformat
 import pytest
 from chapter_exercises import chapter_exercises, check_calls, is_trivial
 
-from conftest import CONFIG, ROOT, toc_notebooks
+from conftest import CONFIG, ROOT, colab_env, notebook_seconds, toc_notebooks, wanted_chapters
 
 sys.path.insert(0, str(ROOT / "tools"))
 import grade  # noqa: E402
 import run_like_colab  # noqa: E402
+from exec_pool import POOL  # noqa: E402
 
 CHAPTERS = [entry.rsplit("/", 1)[-1] for entry in toc_notebooks()]
 TIMEOUT = 300  # seconds a single cell may take
@@ -32,27 +31,46 @@ def lines_of(notebook):
     return {line.strip() for cell in notebook.cells for line in cell.source.split("\n")}
 
 
-@pytest.fixture(scope="session")
-def student_runs():
-    """{chapter: (seconds, problems, executed notebook)} for every student edition that exists, run like Colab,
-    two at a time (about two minutes of CPU for the whole book)."""
-    chapters = [c for c in CHAPTERS if student_path(c).exists()]
+_runs = {}
 
-    def run_one(chapter):
-        try:
-            return run_like_colab.run(student_path(chapter), TIMEOUT)
-        except Exception as error:  # a dead kernel fails this notebook, not the whole fixture
-            return 0.0, [f"the run itself failed: {type(error).__name__}: {error}"], None
 
-    # The kernels' environment as run_like_colab sets it, only while these notebooks run.
-    saved = dict(os.environ)
+def run_one(chapter, env):
     try:
-        run_like_colab.colab_environment()
-        with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
-            return dict(zip(chapters, pool.map(run_one, chapters), strict=True))
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
+        return run_like_colab.run(student_path(chapter), TIMEOUT, env=env)
+    except Exception as error:  # a dead kernel fails this notebook, not the whole fixture
+        return 0.0, [f"the run itself failed: {type(error).__name__}: {error}"], None
+
+
+def prefetch(items, tmp_path_factory=None):
+    """Hand the execution pool one run per student edition (conftest calls this at collection)."""
+    if _runs or not any("student_runs" in item.fixturenames for item in items):
+        return
+    wanted = wanted_chapters(items, "student_runs")
+    env = colab_env()  # the kernels' environment as run_like_colab sets it, for these kernels only
+    for chapter in CHAPTERS:
+        if student_path(chapter).exists() and (wanted is None or chapter in wanted):
+            _runs[chapter] = POOL.submit("student", chapter, run_one, chapter, env,
+                                         estimate=notebook_seconds(chapter))
+
+
+@pytest.fixture(scope="session")
+def student_runs(request):
+    """{chapter: (seconds, problems, executed notebook)} for every student edition that exists, run like Colab,
+    each in a slot of the execution pool."""
+    prefetch([item for item in request.session.items if item.module.__name__ == __name__])
+    return {chapter: future.result() for chapter, future in _runs.items()}
+
+
+def test_student_kernels_cannot_import_the_build_tools(tmp_path):
+    """The student editions run in kernels given the Colab-like environment (colab_env), not in this
+    process's: a kernel started the same way must fail to import each build tool."""
+    cells = [nbformat.v4.new_code_cell(f"import {module}") for module in run_like_colab.BLOCKED]
+    for cell in cells:
+        path = tmp_path / f"{cell.source.split()[1]}.ipynb"
+        nbformat.write(nbformat.v4.new_notebook(cells=[cell]), path)
+        _, problems, _ = POOL.run("student", f"import check {path.stem}", run_like_colab.run, path, 60,
+                                  env=colab_env(), estimate=3.0)
+        assert problems and "(as in Colab)" in problems[0], f"{cell.source} worked in a student kernel: {problems}"
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS)

@@ -13,19 +13,18 @@ shared cells need (timing sweeps, plots, prose) are emptied before the run: a ce
 changes a name that a kept cell reads. A chapter whose emptied run raises outside the tries is run again
 whole."""
 
-import concurrent.futures
 import importlib.util
 import sys
-import threading
 
 import nbformat
 import pytest
 from chapter_exercises import answer_source, reader_solutions
 
-from conftest import ROOT
+from conftest import ROOT, notebook_seconds
 
 sys.path.insert(0, str(ROOT / "tools"))
 import grade  # noqa: E402
+from exec_pool import POOL  # noqa: E402
 
 WRONG_DIR = ROOT / "tests" / "wrong_methods"
 
@@ -157,22 +156,25 @@ def grade_chapter(chapter):
     return results, unknown, numbers
 
 
-_lock = threading.Lock()
 _runs = {}
+
+
+def prefetch(items, tmp_path_factory=None):
+    """Hand the execution pool one graded run per chapter the selected tests need (conftest calls this at
+    collection)."""
+    wanted = sorted({item.callspec.params["chapter"] for item in items
+                     if getattr(item, "callspec", None) and "chapter" in item.callspec.params
+                     and "chapter_runs" in item.fixturenames} - set(_runs))
+    for chapter in wanted:
+        # a pruned run is shorter than the chapter; a broken prune runs it again whole
+        _runs[chapter] = POOL.submit("wrong methods", chapter, grade_chapter, chapter,
+                                     estimate=0.8 * notebook_seconds(chapter))
 
 
 @pytest.fixture(scope="session")
 def chapter_runs(request):
-    """{chapter: future of grade_chapter}, started for every chapter the selected tests need, two at a
-    time."""
-    with _lock:
-        if not _runs:
-            wanted = sorted({item.callspec.params["chapter"] for item in request.session.items
-                             if getattr(item, "callspec", None) and "chapter" in item.callspec.params
-                             and item.module.__name__ == __name__})
-            pool = concurrent.futures.ThreadPoolExecutor(max_workers=2)
-            _runs.update({chapter: pool.submit(grade_chapter, chapter) for chapter in wanted})
-            pool.shutdown(wait=False)
+    """{chapter: future of grade_chapter}, each chapter a job of the execution pool."""
+    prefetch([item for item in request.session.items if item.module.__name__ == __name__])
     return _runs
 
 

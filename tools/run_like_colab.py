@@ -95,9 +95,9 @@ def colab_environment():
     os.environ["JUPYTER_DATA_DIR"] = tempfile.mkdtemp(prefix="jupyter-data-")
 
 
-def run(path, timeout):
-    """Execute one notebook (in the environment colab_environment sets); return (seconds, [problems], the
-    executed notebook)."""
+def run(path, timeout, env=None):
+    """Execute one notebook (in the environment colab_environment sets, or in `env`, the kernel's whole
+    environment, when given); return (seconds, [problems], the executed notebook)."""
     notebook = nbformat.read(path, as_version=4)
     problems = markdown_problems(notebook)
     for cell in notebook.cells:
@@ -107,7 +107,7 @@ def run(path, timeout):
                             resources={"metadata": {"path": workdir}})
     start = time.perf_counter()  # the wall time of a whole notebook run, not a benchmark
     try:
-        client.execute()
+        client.execute(**({"env": env} if env is not None else {}))
     except (CellExecutionError, CellTimeoutError) as error:
         failing = next((i for i, c in enumerate(notebook.cells) if c.cell_type == "code" and any(
             o.get("output_type") == "error" for o in c.get("outputs", []))), "?")

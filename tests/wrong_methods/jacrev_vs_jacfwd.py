@@ -1,0 +1,73 @@
+"""Wrong answers to the exercises of book/jacrev_vs_jacfwd.md: each must fail through a ✗ check line.
+The chapter's exercises are predictions (a FLOP formula, counts under chunk_size, the cheaper mode for
+dy/dW), so the wrong tries are the plausible wrong reasonings: a pass forgotten, the shape read the wrong
+way round, a multiply-add counted once, a partial chunk dropped, the weight's Jacobian taken as square."""
+
+FORMULA_CHECK = '''
+
+
+check_answer(
+    "FLOPs of jacrev at three shapes",
+    [predicted_jacrev_flops(n, m) for n, m in FLOP_SHAPES],
+    reference_1,
+    hint="which matrix products run in the forward pass, and in the batched backward?",
+);'''
+
+CHUNKS_CHECK = '''
+
+if check_answer(
+    "predictions made",
+    None not in (predicted_matrix_products, predicted_flop_ratio),
+    True,
+    hint="set both predicted_matrix_products and predicted_flop_ratio first",
+):
+    check_answer(
+        "(matrix products, FLOP ratio)",
+        [predicted_matrix_products, predicted_flop_ratio],
+        reference_2,
+        hint="into how many pieces is the batch cut, and does cutting change the work?",
+    )'''
+
+WINNER_CHECK = '''
+
+
+if check_answer(
+    "prediction made",
+    predicted_winner in ("jacfwd", "jacrev"),
+    True,
+    hint='set predicted_winner to "jacfwd" or "jacrev" first',
+):
+    check_answer(
+        "mode with fewer FLOPs for dy/dW",
+        predicted_winner,
+        reference_3,
+        hint="count the outputs and the inputs of this Jacobian",
+    )
+    faster_mode_for_weight_jacobian()'''
+
+
+def chunks(products, ratio):
+    return f"predicted_matrix_products = {products}\npredicted_flop_ratio = {ratio}" + CHUNKS_CHECK
+
+
+WRONG = [
+    ("ex-fwd-rev-flop-formula", 0, "the batched backward only, the forward pass forgotten",
+     "def predicted_jacrev_flops(n, m):\n    return 2 * m**2 * n" + FORMULA_CHECK),
+    ("ex-fwd-rev-flop-formula", 0, "n and m swapped: N vjps of an N x M product",
+     "def predicted_jacrev_flops(n, m):\n    return 2 * n * m + 2 * n**2 * m" + FORMULA_CHECK),
+    ("ex-fwd-rev-flop-formula", 0, "jacfwd's count: N tangents pushed forward, plus the weight's",
+     "def predicted_jacrev_flops(n, m):\n    return 2 * m * n**2 + 2 * 2 * m * n" + FORMULA_CHECK),
+    ("ex-fwd-rev-flop-formula", 0, "a multiply-add counted as one FLOP, not two",
+     "def predicted_jacrev_flops(n, m):\n    return m * n + m**2 * n" + FORMULA_CHECK),
+    ("ex-fwd-rev-flop-formula", 0, "one vjp per output, each a full matrix-vector product and forward pass",
+     "def predicted_jacrev_flops(n, m):\n    return m * (2 * m * n + 2 * m * n)" + FORMULA_CHECK),
+    ("ex-fwd-rev-chunks", 0, "100 // 16: the last, partial chunk dropped", chunks(6, 1.0)),
+    ("ex-fwd-rev-chunks", 0, "the forward pass counted as a matrix product", chunks(8, 1.0)),
+    ("ex-fwd-rev-chunks", 0, "chunks thought to cut the work to one chunk's share", chunks(7, 16 / 100)),
+    ("ex-fwd-rev-chunks", 0, "chunks thought to repeat the whole product", chunks(7, 7.0)),
+    ("ex-fwd-rev-chunks", 0, "one product only: chunks thought to be a loop inside one kernel", chunks(1, 1.0)),
+    ("ex-fwd-rev-chunks", 0, "only the count predicted, the ratio left out", chunks(7, None)),
+    ("ex-fwd-rev-predict-winner", 0, "jacfwd: the layer is square, so the weight's 2304 inputs were missed",
+     'predicted_winner = "jacfwd"' + WINNER_CHECK),
+    ("ex-fwd-rev-predict-winner", 0, "a transform that is neither mode", 'predicted_winner = "vmap"' + WINNER_CHECK),
+]
