@@ -212,7 +212,7 @@ def browser():
 # Fixtures that wait for the clean build, and fixtures that wait for notebook runs of the pool.
 BUILT = {"clean_build", "site", "visits", "book_pdf"}
 NEEDS_BUILD = BUILT | {"browser", "lab"}
-NEEDS_POOL = {"nbval_results", "student_runs", "chapter_runs", "graded"}
+NEEDS_POOL = {"nbval_results", "student_runs", "chapter_runs", "graded", "tampering_runs"}
 
 
 def wanted_chapters(items, fixture):

@@ -8,7 +8,6 @@ measured), and patching (torch.allclose, builtins.abs). Right methods in other f
 float64 cast to float32, .backward() with .grad, reverse over reverse) must get theirs. `python tests/tampering/count.py [REPO]` prints
 how many get points with another copy of the grader (main's, for the before/after count)."""
 
-import concurrent.futures
 import sys
 
 import pytest
@@ -20,6 +19,7 @@ sys.path.insert(0, str(ROOT / "tools"))
 sys.path.insert(0, str(ROOT / "tests" / "tampering"))
 import count  # noqa: E402
 import grade  # noqa: E402
+from exec_pool import POOL  # noqa: E402
 
 _runs = {}
 
@@ -44,11 +44,26 @@ def run(chapter):
     return count.grade_tries(grade, chapter, solutions=solutions(chapter, labels))[0]
 
 
-@pytest.fixture(scope="module")
-def runs():
-    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
-        futures = {chapter: pool.submit(run, chapter) for chapter in count.chapters()}
-        return {chapter: future.result() for chapter, future in futures.items()}
+def prefetch(items, tmp_path_factory=None):
+    """Hand the execution pool one graded run of the tries per chapter the selected tests need (conftest
+    calls this at collection)."""
+    wanted = sorted({item.callspec.params["chapter"] for item in items
+                     if item.module.__name__ == __name__ and "tampering_runs" in item.fixturenames}
+                    - set(_runs))
+    for chapter in wanted:
+        _runs[chapter] = POOL.submit("tampering", chapter, run, chapter, estimate=40.0)
+
+
+@pytest.fixture(scope="session")
+def tampering_runs(request):
+    """{chapter: future of the graded tries}, each chapter a job of the execution pool."""
+    prefetch([item for item in request.session.items if item.module.__name__ == __name__])
+    return _runs
+
+
+@pytest.fixture
+def runs(tampering_runs, chapter):
+    return {chapter: tampering_runs[chapter].result()}
 
 
 @pytest.mark.parametrize("chapter, k", [(chapter, k) for chapter in count.chapters()

@@ -28,6 +28,7 @@ JOB_PHASES = {
     "student": "student editions (pool)",
     "wrong methods": "wrong-method runs (pool)",
     "grading": "grading runs (pool)",
+    "tampering": "tampering tries, graded (pool)",
 }
 TEST_PHASES = {
     "tests/test_browser.py": "browser: page visits, audits, weight, search",
