@@ -108,6 +108,39 @@ def patch_katex(app, config):
     server = katex.KaTeXServer
     if getattr(server, "_book_retry", False):
         return
+
+    def start_server_process(cls, rundir, timeout):
+        """sphinxcontrib-katex's own, but the connect is retried while it is refused: node
+        creates the socket file at bind() and accepts only after listen(), and a connect in
+        between is refused (seen on 2 busy cores, twice in one start with the retry below)."""
+        import socket
+        import subprocess
+        import time
+
+        socket_path = rundir / "katex.sock"
+        process = subprocess.Popen(cls.build_command(socket=socket_path), stdin=subprocess.PIPE,
+                                   stdout=subprocess.PIPE, cwd=rundir)
+        deadline = time.monotonic() + timeout
+        while True:
+            if time.monotonic() > deadline:
+                raise cls.timeout_error(timeout)
+            if not socket_path.is_socket():
+                time.sleep(0.01)
+                continue
+            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            try:
+                sock.settimeout(max(deadline - time.monotonic(), 0.01))
+                sock.connect(str(socket_path))
+                sock.settimeout(None)
+                return process, sock
+            except ConnectionRefusedError:
+                sock.close()
+                time.sleep(0.01)
+            except TimeoutError:
+                sock.close()
+                raise cls.timeout_error(timeout) from None
+
+    server.start_server_process = classmethod(start_server_process)
     start_once = server.start.__func__
 
     def start_with_one_retry(cls):
