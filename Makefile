@@ -29,7 +29,8 @@ book: setup
 	@echo "The book is at $(CURDIR)/_build/html/index.html"
 
 test: setup-test
-	$(BIN)/python -m pytest
+	@# TEST_PREBUILT_SITE (tests/conftest.py) skips the clean build: never in make test
+	env -u TEST_PREBUILT_SITE $(BIN)/python -m pytest
 
 notebooks: setup
 	$(BIN)/python tools/notebooks.py
