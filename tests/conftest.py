@@ -245,6 +245,17 @@ def pytest_configure(config):
 
     os.environ["JUPYTER_DATA_DIR"] = tempfile.mkdtemp(prefix="jupyter-data-")
     config._run_log = {"tests": [], "start": time.time()}
+    # Every kernel of the run starts as a fork of a server that imported torch once (tools/fork_kernel.py:
+    # about 4 s of CPU less per kernel). JUPYTER_PATH comes first in Jupyter's search for the kernelspec
+    # "python3", before the venv's own; kernels started in subprocesses (nbval) inherit it.
+    # TEST_FORK_KERNELS=0 starts every kernel the normal way.
+    if os.environ.get("TEST_FORK_KERNELS", "1") != "0" and not config.option.collectonly:
+        import fork_kernel
+
+        folder = tempfile.mkdtemp(prefix="fork-kernel-")
+        config._fork_server, config._fork_socket = fork_kernel.start(folder)
+        fork_kernel.install_kernelspec(folder, config._fork_socket)
+        os.environ["JUPYTER_PATH"] = os.pathsep.join(filter(None, [folder, os.environ.get("JUPYTER_PATH")]))
 
 
 # Tests that run a notebook through the pool themselves, and wait for it.
@@ -307,9 +318,15 @@ def pytest_sessionfinish(session, exitstatus):
             except psutil.Error:
                 pass
     sampler.stop()
+    kernels = None
+    if getattr(session.config, "_fork_socket", None):
+        import fork_kernel
+
+        kernels = fork_kernel.counts(session.config._fork_socket)
+        session.config._fork_server.terminate()
     log = dict(session.config._run_log, end=time.time(), cpus=os.cpu_count(), samples=sampler.samples,
                jobs=POOL.jobs, exitstatus=int(exitstatus), args=session.config.invocation_params.args,
-               site_ready=_build.get("ready"))
+               site_ready=_build.get("ready"), kernels=kernels)
     LOG.parent.mkdir(exist_ok=True)
     LOG.write_text(json.dumps(log))
     session.config._run_log_written = LOG

@@ -117,6 +117,12 @@ def table(log):
                      f"time; longest: " + ", ".join(
                          f"{j['kind']} {j['name']} {j['end'] - j['start']:.0f} s"
                          for j in sorted(jobs, key=lambda j: j["start"] - j["end"])[:4]))
+        kernels = log.get("kernels")
+        if kernels:
+            lines.append(f"kernels: {kernels['forked']} started as forks of the fork server "
+                         f"(tools/fork_kernel.py), {kernels['refused']} started normally (their environment differs)")
+        elif "kernels" in log:
+            lines.append("kernels: every kernel started normally (TEST_FORK_KERNELS=0)")
         failed = [f"{j['kind']} {j['name']}" for j in jobs if j.get("ok") is False]
         if failed:
             lines.append(f"pool jobs that raised: {failed}")
