@@ -64,13 +64,15 @@ def run(command, cwd=ROOT, extra_env=None, **kwargs):
     return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, **kwargs)
 
 
-# Seconds each chapter took to execute in the build (the closing note of issues 15 and 16): the first
-# guess of the execution pool for a clean clone (it learns the real durations from the last run's log).
+# Seconds each chapter takes to execute alone on this 2-core machine, in a forked kernel (measured for
+# issue 24, 2026-12-07): the first guess of the execution pool for a clean clone (it learns the real
+# durations from the last run's log, _build/test-run.json).
 NOTEBOOK_SECONDS = {
-    "applications": 20.1, "batch_jacobians": 15.0, "compilation": 39.9, "custom_functions": 9.8,
-    "hessians_and_hvp": 12.4, "how_modes_work": 9.2, "hvp": 10.0, "jacobians_by_loop": 10.6,
-    "jacrev_vs_jacfwd": 12.3, "memory": 15.0, "model_parameters": 10.4, "module_state": 10.0,
-    "structure": 8.7, "timing_machine": 16.0, "troubleshooting": 10.0, "vjp_vmap_jacrev": 11.1,
+    "applications": 13.0, "batch_jacobians": 11.0, "compilation": 39.0, "curvature": 24.0,
+    "custom_functions": 5.5, "hessians_and_hvp": 10.0, "how_modes_work": 8.0, "hvp": 7.0,
+    "jacobians_by_loop": 11.0, "jacrev_vs_jacfwd": 11.7, "memory": 11.8, "model_parameters": 8.0,
+    "module_state": 6.1, "sparse_jacobians": 10.9, "structure": 7.1, "timing_machine": 6.0,
+    "troubleshooting": 6.0, "vjp_vmap_jacrev": 11.0,
 }
 
 
