@@ -982,10 +982,107 @@ def read_records(path):
     return records
 
 
-def grade_notebook(submission, timeout=300, tries=(), prepare=None):
+# ---------------------------------------------------------------------------------------------------------
+# Running only what the graded cells need
+
+
+def touched_names(tree):
+    """Names a cell binds, or changes in place in its top-level code: a method call (`model.eval()`,
+    `torch.manual_seed(0)`) or an assignment into an attribute or item (`x[0] = 1`)."""
+    names = bound_names(tree)
+
+    def root(node):
+        while isinstance(node, (ast.Attribute, ast.Subscript, ast.Call)):
+            node = node.func if isinstance(node, ast.Call) else node.value
+        return node.id if isinstance(node, ast.Name) else None
+
+    def visit(statements):
+        for node in statements:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                continue
+            if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
+                if isinstance(node.value.func, ast.Attribute):
+                    names.add(root(node.value.func))
+            elif isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
+                for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
+                    if not isinstance(target, ast.Name):
+                        names.add(root(target))
+            for field in ("body", "orelse", "finalbody"):
+                visit([child for child in getattr(node, field, []) if isinstance(child, ast.stmt)])
+            for handler in getattr(node, "handlers", []):
+                visit(handler.body)
+
+    visit(tree.body)
+    return names - {None, "plt", "fig", "ax", "axes"}
+
+
+def free_names(tree):
+    """The global names a cell reads: its top-level reads, and the reads of its functions, lambdas and
+    comprehensions that are not their own arguments or locals."""
+    found = set()
+    scopes = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp,
+              ast.GeneratorExp)
+
+    def visit(node, local):
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, scopes):
+                inner = {n.id for n in ast.walk(child) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+                inner |= {a.arg for a in ast.walk(child) if isinstance(a, ast.arg)}
+                visit(child, local | inner)
+            elif isinstance(child, ast.Name) and isinstance(child.ctx, ast.Load):
+                if child.id not in local:
+                    found.add(child.id)
+            else:
+                visit(child, local)
+
+    visit(tree, set())
+    return found
+
+
+def prune(notebook, graded):
+    """Empty the teacher's code cells that no kept cell needs; return the names the emptied cells bind.
+    Kept: the grader's cells, every graded cell (the exercises' cells, the student's among them, and their
+    hidden reference cells), the shared cells, and then, from the last cell up, every cell that binds or
+    changes (`x.method()`, `x[i] = ...`, `x.attr = ...`) a name a kept cell reads (a cell that does not
+    parse is kept). The timing sweeps, plots and prose code of a chapter go; its set-up stays."""
+    keep = {0} | {i for entry in graded.values() for i in entry["cells"]}
+    keep |= {entry["calls_cell"] for entry in graded.values() if "calls_cell" in entry}
+    keep |= {i for i, cell in enumerate(notebook.cells) if cell.metadata.get("book", {}).get("role") == "shared"}
+    trees = {i: parse(cell.source) for i, cell in enumerate(notebook.cells) if cell.cell_type == "code"}
+    needed = set().union(*(free_names(trees[i]) for i in keep if trees.get(i)))
+    for i in sorted(trees, reverse=True):
+        if i in keep:
+            continue
+        if trees[i] is None or touched_names(trees[i]) & needed:
+            keep.add(i)
+            needed |= free_names(trees[i]) if trees[i] else set()
+    emptied = set()
+    for i, cell in enumerate(notebook.cells):
+        if cell.cell_type == "code" and i not in keep and cell.source.strip():
+            emptied |= touched_names(trees[i])
+            cell.source = ""
+    return emptied
+
+
+NAME_ERROR = re.compile(r"name '([^']+)' is not defined")
+
+
+def missed(notebook, emptied):
+    """True when a cell of the run raised NameError for a name that an emptied cell binds."""
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error" and output.get("ename") in ("NameError", "UnboundLocalError"):
+                found = NAME_ERROR.search(output.get("evalue") or "")
+                if found and found.group(1) in emptied:
+                    return True
+    return False
+
+
+def grade_notebook(submission, timeout=300, tries=(), prepare=None, whole=False):
     """Grade a submission (an nbformat notebook): (chapter, results, seconds, executed graded notebook).
     Raises LookupError when the notebook matches no chapter. `tries`: see build_graded; `prepare(notebook,
-    graded)` may change the notebook to run (the book's tests empty the cells the exercises do not need)."""
+    graded)` may change the notebook to run. Only the cells the graded cells need are run (`prune`); a run
+    in which a cell raised NameError for a name an emptied cell binds is run again whole (as with `whole`)."""
     chapter = find_chapter(submission)
     if chapter is None:
         raise LookupError("this notebook matches no chapter's student edition (no metadata, cell ids or title)")
@@ -996,12 +1093,19 @@ def grade_notebook(submission, timeout=300, tries=(), prepare=None):
     calls_seed = secrets.randbits(62)  # the points of the grader's calls: drawn now, never in the notebook
     calls_path = channel / f"calls-{secrets.token_hex(12)}.pt"
     try:
-        notebook, graded, notes = build_graded(submission, chapter, nonce, results_path, tries,
-                                               calls_seed, calls_path)
+        built, graded, notes = build_graded(submission, chapter, nonce, results_path, tries,
+                                            calls_seed, calls_path)
         if prepare is not None:
-            prepare(notebook, graded)
+            prepare(built, graded)
         start = time.perf_counter()  # the wall time of the whole run, for the summary line only
-        not_run, died = execute(notebook, timeout)
+        for whole_run in (whole, True):
+            notebook = copy.deepcopy(built)
+            emptied = set() if whole_run else prune(notebook, graded)
+            results_path.unlink(missing_ok=True)
+            calls_path.unlink(missing_ok=True)
+            not_run, died = execute(notebook, timeout)
+            if whole_run or not missed(notebook, emptied):
+                break
         seconds = time.perf_counter() - start
         records = read_records(results_path)
         calls = read_calls(calls_path)
