@@ -40,13 +40,15 @@ grader's first cell, before any student code ran, from references to torch's fun
 autograd's engine (backward passes, and those made inside torch.autograd.functional), forward-mode dual
 tensors, torch.func.jacrev calls and the tensors they return, and a dispatch mode that sees
 aten::tanh_backward inside a backward pass (with the non-zero vectors pulled back), aten::sin, every torch
-operation (a prediction, a formula in the sizes, must run none) and the matrix FLOPs. The values go back
+operation (a prediction, a formula in the sizes, must run none), the matrix FLOPs and the largest
+tensor an operation returned (a Hessian formed for a small input is N x N). The values go back
 as plain tensors in a file named in that last cell, loaded with weights_only, and are compared here, in
 the grading process, with references computed here, where no student code ever ran, by the teacher's
 checker read from book/_shared/checker.py. A counter can tell a loop of backward passes from forward mode
 (no engine call), a method switched by call number (every checked call is counted), a formula returned
 through the gradient of a linear map plus 0 * f (zero vectors through tanh), and a loop relabelled by
-`vmap(lambda r: r)` (the passes are counted, not the vmap calls).
+`vmap(lambda r: r)` (the passes are counted, not the vmap calls), and a method switched by input
+size, dtype or kind of function (the method is counted at every point, the small float64 ones too).
 
 The other exercises are checked as follows (their checks still run in the student's kernel).
 
@@ -541,6 +543,7 @@ def _make_grader_recorder():
     import torch.autograd.forward_ad as forward_ad
     import torch.func as func_module
     from torch.utils._python_dispatch import TorchDispatchMode
+    from torch.utils._pytree import tree_leaves as leaves
 
     engine = autograd_module._engine_run_backward
     make_dual = forward_ad.make_dual
@@ -627,7 +630,11 @@ def _make_grader_recorder():
                 add("vectors through tanh", int(count_nonzero(vectors.abs().sum(-1))))
             elif op is sin:
                 add("calls of sin")
-            return op(*args, **(kwargs or {}))
+            out = op(*args, **(kwargs or {}))
+            made = max((t.numel() for t in leaves(out) if isinstance_(t, Tensor)), default=0)
+            if made > counts.get("largest tensor made", 0):  # an N x N Hessian of an N-vector shows here
+                counts["largest tensor made"] = made
+            return out
 
     def portable(value, depth=0):
         # what goes back to the grading process: plain tensors (on the CPU), numbers, strings
