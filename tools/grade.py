@@ -718,7 +718,20 @@ def _make_grader_recorder():
                 setattr_(module, name, old)
         save(results, path)
 
+    kept_names = {}
+    contains = dict_.__contains__
+
     class Recorder:
+        def remember(self, namespace, names):
+            for name in names:
+                if contains(namespace, name):
+                    kept_names[name] = namespace[name]
+
+        def restore(self, namespace, names):
+            for name in names:
+                if contains(kept_names, name):
+                    namespace[name] = kept_names[name]
+
         def start(self, exercise):
             state["exercise"] = exercise
             write({"exercise": exercise, "event": "start"})
@@ -844,6 +857,33 @@ def build_graded(submission, chapter, nonce, results_path, tries=(), calls_seed=
         readable |= loaded_names(parse(code)) | bound_names(parse(code))
     hide = sorted(key_names - readable - {"check_answer", "print"})
 
+    # The names each check reads that the teacher's cells bind (`count_flops`, `predict`, `torch`, and
+    # what the checking functions of the hidden cells read in turn), except the names the exercise asks
+    # for: the grader remembers them after each teacher's cell and puts them back before the check runs,
+    # so a name the student rebound changes nothing the check reads.
+    teacher = {i: parse(cell.source) for i, cell in enumerate(pristine.cells)
+               if cell.cell_type == "code" and i not in exercise_of}
+    teacher_binds = {i: bound_names(tree) for i, tree in teacher.items() if tree}
+    calls_read = {}  # name -> the globals its teacher's definitions read when called
+    for tree in filter(None, teacher.values()):
+        for name, reads in definition_reads(tree).items():
+            calls_read.setdefault(name, set()).update(reads)
+    taught = set().union(*teacher_binds.values()) if teacher_binds else set()
+    protect = {}
+    for number, entry in parts.items():
+        asked = set()
+        for index in entry["cells"]:
+            asked |= bound_names(parse(split_exercise(pristine.cells[index].source)[0]))
+        block = split_exercise(pristine.cells[entry["cells"][-1]].source)[1] if entry["cells"] else ""
+        if not block:
+            continue
+        wanted, frontier = set(), free_names(parse(block)) if parse(block) else set()
+        while frontier:
+            wanted |= frontier
+            frontier = set().union(*(calls_read.get(name, set()) for name in frontier)) - wanted
+        protect[number] = sorted((wanted & taught) - asked - set(hide) - {"check_answer", "print"})
+    remembered = set().union(*protect.values()) if protect else set()
+
     # the student's cells, by id; cells without a known id belong to the exercise section they sit in
     pristine_index = {cell.get("id"): i for i, cell in enumerate(pristine.cells)}
     known = {}
@@ -887,7 +927,9 @@ def build_graded(submission, chapter, nonce, results_path, tries=(), calls_seed=
             return strip_checks(cell_source, statements)[0]
         number = exercise_of[index] if tag is None else tag
         check = renamed(block, hide, nonce, recorder, checks=True)
-        run = f"{recorder}.start({number!r})\n{check}\n{recorder}.end({number!r})"
+        names = protect.get(exercise_of[index], [])
+        restore = f"{recorder}.restore(globals(), {names!r})\n" if names else ""
+        run = f"{recorder}.start({number!r})\n{restore}{check}\n{recorder}.end({number!r})"
         return strip_checks(cell_source, statements, replacement=run)[0]
 
     recorder_source = (RECORDER_CELL.replace("__PATH__", repr(str(results_path)))
@@ -936,6 +978,9 @@ def build_graded(submission, chapter, nonce, results_path, tries=(), calls_seed=
         if cell.cell_type == "code":
             new.outputs, new.execution_count = [], None
             new.source = renamed(cell.source, hide, nonce, recorder, checks=index in key_of)
+            names = sorted(teacher_binds.get(index, set()) & remembered)
+            if names:  # what the checks read, as the teacher's cell bound it
+                new.source += f"\n{recorder}.remember(globals(), {names!r})"
             if index in key_of:
                 graded[key_of[index]]["cells"].append(len(cells))
                 key_cells.add(len(cells))
@@ -1043,6 +1088,20 @@ def free_names(tree):
                 visit(child, local)
 
     visit(tree, set())
+    return found
+
+
+def definition_reads(tree):
+    """{name: the global names read when it is called} for the functions and classes a cell's top-level
+    code defines (`def f`, `class C`, `f = lambda ...`)."""
+    found = {}
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            found.setdefault(node.name, set()).update(free_names(ast.Module(body=[node], type_ignores=[])))
+        elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Lambda):
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    found.setdefault(target.id, set()).update(free_names(node.value))
     return found
 
 
