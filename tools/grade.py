@@ -23,6 +23,13 @@ and rebuilds the notebook from this repository's pristine student edition, stude
   or a solution reads (a function the exercise gives) keep their names. `check_answer` in the check
   statements and in the hidden cells is the grader's, which runs the teacher's checker read from
   book/_shared/checker.py at grading time (a student's redefinition of `check_answer` changes nothing);
+- before each of those check statements, the names it reads that the teacher's cells bind (`count_flops`,
+  `predict`, `hessian`, `torch`, and what the chapter's checking functions read when called), except the
+  names the exercise asks for, are bound again to the objects the teacher's cells bound (the grader
+  remembers them after each teacher's cell): a student who rebinds one changes nothing the check reads;
+- only the cells the graded cells need run (`prune`): a teacher's cell is emptied when no exercise cell,
+  hidden reference cell, shared cell or other kept cell reads a name it binds or changes (timing sweeps,
+  figures); a run in which a cell raised NameError for a name an emptied cell binds runs again whole;
 - the student's value is turned into plain Python and plain tensors before it is compared (a tensor
   subclass or an object whose `==` always says yes is compared as a description of itself, and fails);
 - results go through a channel the notebook cannot print to: a recorder object whose name carries a
