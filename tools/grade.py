@@ -92,8 +92,10 @@ its cell metadata maps one to one onto the book's read-only cells, answer cells 
 neither pandas nor a Docker client; `nbgrader generate_assignment <chapter>` and `nbgrader autograde`
 then work with OUTDIR as the course directory (tried with nbgrader 0.9.6: 3 of 3 points for the
 solutions, 0 for the blank edition). In nbgrader, a test cell runs in the student's namespace: nbgrader
-restores locked and test cells, but a student who redefines `check_answer` in an answer cell passes every
-later exercise there, and returning a reference by name passes: the export writes these limits to
+restores locked and test cells, and each test cell defines the teacher's `check_answer` again (in a
+hidden-tests region), so a redefined `check_answer` no longer passes every later exercise; but patching
+what the checker calls (`torch.allclose`) does, and returning a reference by name passes: the export
+writes these limits to
 OUTDIR/GRADING-LIMITS.md; grade with this tool when that matters. The release keeps the student edition's
 outputs (figures, measured paragraphs): the export keeps them in locked cells and its config turns
 nbgrader's ClearOutput off.
@@ -1420,8 +1422,9 @@ Written by `tools/grade.py --export nbgrader`. In nbgrader, each test cell runs 
 kernel, after the student's code, and reads names the notebook binds; nbgrader restores the locked and
 test cells, but not the namespace they run in. So, with these notebooks:
 
-- a student who defines `check_answer` in one answer cell (one that prints a ✓ line and returns True)
-  passes **every later exercise** of the notebook;
+- each test cell defines the teacher's `check_answer` again (in a hidden-tests region), so a student's
+  `check_answer` no longer passes every later exercise; but one that patches what the checker calls
+  (`torch.allclose`, `builtins.abs`, `isinstance`) still passes them;
 - returning a reference by name passes: the hidden reference cells bind names (`reference_1`, ...)
   that an answer cell can read and return, with a dummy call of the asked-for method for the counters;
 - rebinding a name a check reads (a FLOP counter, the function under study, `hessian`) changes
@@ -1456,7 +1459,11 @@ def nbgrader_test(number, block):
         body = f"    exec({block!r})"
     else:
         body = "\n".join(f"    {line}" if line.strip() else "" for line in block.split("\n"))
+    # the teacher's checker again, in a hidden-tests region (gone from the release, put back by nbgrader
+    # when it grades): a check_answer redefined in an answer cell changes nothing in this cell's checks
+    checker = CHECKER.read_text().strip("\n")
     return (f"# The check of Exercise {number} (1 point when every check passes; written by tools/grade.py)\n"
+            f"### BEGIN HIDDEN TESTS\n{checker}\n### END HIDDEN TESTS\n"
             "import contextlib\nimport io\n\n"
             "_check_output = io.StringIO()\n"
             "with contextlib.redirect_stdout(_check_output):\n"
