@@ -120,6 +120,23 @@ def reader_edition_that_dies():
     return notebook
 
 
+def emptied_name():
+    """A name that only a cell the exercises do not need binds (grade.prune empties that cell)."""
+    notebook = answered(CHAPTER, dict.fromkeys(range(1, len(parts()) + 1), "right"))
+    built, graded, _ = grade.build_graded(notebook, CHAPTER, "n0nce", ROOT / "unused.jsonl")
+    emptied = grade.prune(built, graded)
+    return "jacobian_by_loop" if "jacobian_by_loop" in emptied else sorted(emptied)[0]
+
+
+def hidden_read_notebook():
+    """All answers right, exercise 1's cell also reading, by eval (which no reading of the code sees), a
+    name that only a cell the exercises do not need binds."""
+    notebook = answered(CHAPTER, dict.fromkeys(range(1, len(parts()) + 1), "right"))
+    cell = notebook.cells[parts()[1]["cells"][-1]]
+    cell.source = f"_seen = eval({emptied_name()!r})\n\n{cell.source}"
+    return notebook
+
+
 @pytest.fixture(scope="module")
 def graded():
     """{kind: (submitted notebook, results, executed graded notebook)}, graded two at a time."""
@@ -130,6 +147,7 @@ def graded():
         "rearranged": rearranged_notebook(),
         "tampered": key_edited(tampered_notebook()),
         "reader_dies": reader_edition_that_dies(),
+        "hidden_read": hidden_read_notebook(),
     }
     futures = {kind: POOL.submit("grading", kind, grade.grade_notebook, copy.deepcopy(nb), estimate=12.0)
                for kind, nb in notebooks.items()}  # the run's execution pool (tools/exec_pool.py)
@@ -197,6 +215,24 @@ def test_the_kernel_prints_no_tcp_warning(capfd):
     assert (not_run, died) == (set(), None)
     assert notebook.cells[0].outputs[0]["text"] == "42\n"
     assert "TCP" not in capfd.readouterr().err
+
+
+def test_only_the_cells_the_exercises_need_run(graded):
+    """The grader empties the chapter's cells that no graded cell needs (timing sweeps, plots); a run in
+    which a cell raised NameError for a name an emptied cell binds (here: read by eval) is run again
+    whole, so the student's code sees every name the chapter binds."""
+    name = emptied_name()
+
+    def binds(cell):
+        return name in grade.bound_names(grade.parse(cell.source))
+
+    _, results, executed = graded["right"]
+    assert all(r["passed"] for r in results)
+    assert not any(binds(cell) for cell in executed.cells)
+    _, results, executed = graded["hidden_read"]
+    assert [(r["exercise"], r["passed"], r["error"]) for r in results] == [
+        (r["exercise"], True, None) for r in results]
+    assert any(binds(cell) for cell in executed.cells)
 
 
 def test_an_edited_key_cell_is_replaced(graded):
@@ -438,7 +474,7 @@ def test_nbgrader_export(tmp_path):
     config = (tmp_path / "nbgrader_config.py").read_text()
     assert "c.ClearOutput.enabled = False" in config  # the release keeps the figures
     limits = (tmp_path / "GRADING-LIMITS.md").read_text()
-    assert "passes **every later exercise**" in limits and "returning a reference by name passes" in limits
+    assert "`torch.allclose`" in limits and "returning a reference by name passes" in limits
     path = tmp_path / "source" / CHAPTER / f"{CHAPTER}.ipynb"
     exported = nbformat.read(path, as_version=4)
     nbformat.validate(exported)
@@ -484,3 +520,13 @@ def test_nbgrader_export(tmp_path):
 
     POOL.run("grading", "nbgrader export", NotebookClient(exported, timeout=300, kernel_name="python3",
              resources={"metadata": {"path": str(tmp_path)}}).execute, estimate=12.0)
+    # a check_answer redefined in the first answer cell does not pass a later, unanswered exercise
+    tampered = copy.deepcopy(exported)
+    answer_cells = [cell for cell in tampered.cells if cell.metadata.get("nbgrader", {}).get("solution")]
+    answer_cells[0].source += f"\n\n{FAKE_CHECKER}\n"
+    answer_cells[-1].source = release_version(answer_cells[-1].source)
+    POOL.run("grading", "nbgrader export, tampered", NotebookClient(
+        tampered, timeout=300, kernel_name="python3", allow_errors=True,
+        resources={"metadata": {"path": str(tmp_path)}}).execute, estimate=12.0)
+    last_test = [cell for cell in tampered.cells if cell.metadata.get("nbgrader", {}).get("grade")][-1]
+    assert any(output.get("output_type") == "error" for output in last_test.outputs), last_test.outputs

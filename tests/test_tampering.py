@@ -1,11 +1,14 @@
 """Tries at getting points without the work (issue 21), graded by tools/grade.py: each try in
 tests/tampering/<chapter>.py must get no point, and the book's solutions of the same exercises, graded
 in the same run at points drawn at grading time, must get theirs. The classes: rebinding a name the check
-reads, copying the answer (the key found in globals, the unseen point rebuilt, answers tabled), counters
-that cannot tell the method (forward mode for a backward loop, a method switched by call number, a loop
-relabelled by vmap(lambda r: r), a typed formula passed through a linear map's gradient, a prediction
-measured), and patching (torch.allclose, builtins.abs). Right methods in other forms (VARIANTS: jacrev in
-float64 cast to float32, .backward() with .grad, reverse over reverse) must get theirs. `python tests/tampering/count.py [REPO]` prints
+reads (in exercises the grader calls, and in exercises the notebook checks: count_flops, FlopCounterMode,
+op_counts, hessian), copying the answer (the key found in globals, the unseen point rebuilt, answers
+tabled), counters that cannot tell the method (forward mode for a backward loop, a method switched by call
+number or by input size, dtype or kind of function, a loop relabelled by vmap(lambda r: r), a typed
+formula passed through a linear map's gradient, a prediction measured), and patching (torch.allclose,
+builtins.abs). Right methods in other forms (VARIANTS: jacrev in
+float64 cast to float32, .backward() with .grad, reverse over reverse, grad of jvp,
+autograd.functional.hvp) must get theirs. `python tests/tampering/count.py [REPO]` prints
 how many get points with another copy of the grader (main's, for the before/after count)."""
 
 import sys

@@ -8,10 +8,9 @@ after the exercise, graded on its own) and the reader edition's solution of each
 graded by tools/grade.py, the tamper-proof grader. Every try must fail through a ✗ line of its check (a try
 that raises proves nothing about the check), and every solution must pass under the same conditions.
 
-To keep the runs short, cells that neither the checks, the exercises, the hidden reference cells nor the
-shared cells need (timing sweeps, plots, prose) are emptied before the run: a cell is kept when it binds or
-changes a name that a kept cell reads. A chapter whose emptied run raises outside the tries is run again
-whole."""
+The run is the grader's, as a student's notebook is graded: cells that neither the checks, the exercises,
+the hidden reference cells nor the shared cells need (timing sweeps, plots, prose) are emptied before it
+(grade.prune), so a solution that fails here fails a student's grading too."""
 
 import importlib.util
 import sys
@@ -54,78 +53,6 @@ def labels(notebook):
             if cell.metadata.get("book", {}).get("role") == "exercise"}
 
 
-def touched_names(tree):
-    """Names a cell binds, or changes in place in its top-level code: a method call (`model.eval()`,
-    `torch.manual_seed(0)`) or an assignment into an attribute or item (`x[0] = 1`)."""
-    ast = grade.ast
-    names = grade.bound_names(tree)
-
-    def root(node):
-        while isinstance(node, (ast.Attribute, ast.Subscript, ast.Call)):
-            node = node.func if isinstance(node, ast.Call) else node.value
-        return node.id if isinstance(node, ast.Name) else None
-
-    def visit(statements):
-        for node in statements:
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                continue
-            if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
-                if isinstance(node.value.func, ast.Attribute):
-                    names.add(root(node.value.func))
-            elif isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
-                for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
-                    if not isinstance(target, ast.Name):
-                        names.add(root(target))
-            for field in ("body", "orelse", "finalbody"):
-                visit([child for child in getattr(node, field, []) if isinstance(child, ast.stmt)])
-            for handler in getattr(node, "handlers", []):
-                visit(handler.body)
-
-    visit(tree.body)
-    return names - {None, "plt", "fig", "ax", "axes"}
-
-
-def free_names(tree):
-    """The global names a cell reads: its top-level reads, and the reads of its functions, lambdas and
-    comprehensions that are not their own arguments or locals."""
-    ast = grade.ast
-    found = set()
-    scopes = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp,
-              ast.GeneratorExp)
-
-    def visit(node, local):
-        for child in ast.iter_child_nodes(node):
-            if isinstance(child, scopes):
-                inner = {n.id for n in ast.walk(child) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
-                inner |= {a.arg for a in ast.walk(child) if isinstance(a, ast.arg)}
-                visit(child, local | inner)
-            elif isinstance(child, ast.Name) and isinstance(child.ctx, ast.Load):
-                if child.id not in local:
-                    found.add(child.id)
-            else:
-                visit(child, local)
-
-    visit(tree, set())
-    return found
-
-
-def prune(notebook, graded):
-    """Empty the code cells that no kept cell needs (see the module docstring)."""
-    keep = {0} | {i for entry in graded.values() for i in entry["cells"]}
-    keep |= {i for i, cell in enumerate(notebook.cells) if cell.metadata.get("book", {}).get("role") == "shared"}
-    trees = {i: grade.parse(cell.source) for i, cell in enumerate(notebook.cells) if cell.cell_type == "code"}
-    needed = set().union(*(free_names(trees[i]) for i in keep if trees.get(i)))
-    for i in sorted(trees, reverse=True):
-        if i in keep:
-            continue
-        if trees[i] is None or touched_names(trees[i]) & needed:
-            keep.add(i)
-            needed |= free_names(trees[i]) if trees[i] else set()
-    for i, cell in enumerate(notebook.cells):
-        if cell.cell_type == "code" and i not in keep:
-            cell.source = ""
-
-
 def grade_chapter(chapter):
     """{tag: result} for one chapter's run: tag "N/k" for try k of WRONG, "N/solution" for the solution."""
     notebook = nbformat.read(ROOT / "student" / f"{chapter}.ipynb", as_version=4)
@@ -145,15 +72,9 @@ def grade_chapter(chapter):
         tries.append((f"{number}/solution", number, len(parts[number]["cells"]) - 1, right))
     tried = {tag for tag, _, _, _ in tries}
 
-    def run(prepare):
-        _, results, _, _ = grade.grade_notebook(notebook, tries=tries, prepare=prepare)
-        return {r["exercise"]: r for r in results if r["exercise"] in tried}
-
-    results = run(prune)
-    broken = any(r["error"] and r["error"]["type"] == "NameError" for r in results.values())
-    if broken or not all(results[f"{n}/solution"]["passed"] for n in {n for _, n, _, _ in tries}):
-        results = run(None)  # emptying cells broke something: run the chapter whole
-    return results, unknown, numbers
+    # run as a student's notebook is: only the cells the graded cells need (grade.prune)
+    _, results, _, _ = grade.grade_notebook(notebook, tries=tries)
+    return {r["exercise"]: r for r in results if r["exercise"] in tried}, unknown, numbers
 
 
 _runs = {}
@@ -166,7 +87,7 @@ def prefetch(items, tmp_path_factory=None):
                      if getattr(item, "callspec", None) and "chapter" in item.callspec.params
                      and "chapter_runs" in item.fixturenames} - set(_runs))
     for chapter in wanted:
-        # a pruned run is shorter than the chapter; a broken prune runs it again whole
+        # a pruned run is shorter than the chapter
         _runs[chapter] = POOL.submit("wrong methods", chapter, grade_chapter, chapter,
                                      estimate=0.8 * notebook_seconds(chapter))
 

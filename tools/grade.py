@@ -23,6 +23,13 @@ and rebuilds the notebook from this repository's pristine student edition, stude
   or a solution reads (a function the exercise gives) keep their names. `check_answer` in the check
   statements and in the hidden cells is the grader's, which runs the teacher's checker read from
   book/_shared/checker.py at grading time (a student's redefinition of `check_answer` changes nothing);
+- before each of those check statements, the names it reads that the teacher's cells bind (`count_flops`,
+  `predict`, `hessian`, `torch`, and what the chapter's checking functions read when called), except the
+  names the exercise asks for, are bound again to the objects the teacher's cells bound (the grader
+  remembers them after each teacher's cell): a student who rebinds one changes nothing the check reads;
+- only the cells the graded cells need run (`prune`): a teacher's cell is emptied when no exercise cell,
+  hidden reference cell, shared cell or other kept cell reads a name it binds or changes (timing sweeps,
+  figures); a run in which a cell raised NameError for a name an emptied cell binds runs again whole;
 - the student's value is turned into plain Python and plain tensors before it is compared (a tensor
   subclass or an object whose `==` always says yes is compared as a description of itself, and fails);
 - results go through a channel the notebook cannot print to: a recorder object whose name carries a
@@ -40,13 +47,15 @@ grader's first cell, before any student code ran, from references to torch's fun
 autograd's engine (backward passes, and those made inside torch.autograd.functional), forward-mode dual
 tensors, torch.func.jacrev calls and the tensors they return, and a dispatch mode that sees
 aten::tanh_backward inside a backward pass (with the non-zero vectors pulled back), aten::sin, every torch
-operation (a prediction, a formula in the sizes, must run none) and the matrix FLOPs. The values go back
+operation (a prediction, a formula in the sizes, must run none), the matrix FLOPs and the largest
+tensor an operation returned (a Hessian formed for a small input is N x N). The values go back
 as plain tensors in a file named in that last cell, loaded with weights_only, and are compared here, in
 the grading process, with references computed here, where no student code ever ran, by the teacher's
 checker read from book/_shared/checker.py. A counter can tell a loop of backward passes from forward mode
 (no engine call), a method switched by call number (every checked call is counted), a formula returned
 through the gradient of a linear map plus 0 * f (zero vectors through tanh), and a loop relabelled by
-`vmap(lambda r: r)` (the passes are counted, not the vmap calls).
+`vmap(lambda r: r)` (the passes are counted, not the vmap calls), and a method switched by input
+size, dtype or kind of function (the method is counted at every point, the small float64 ones too).
 
 The other exercises are checked as follows (their checks still run in the student's kernel).
 
@@ -83,8 +92,10 @@ its cell metadata maps one to one onto the book's read-only cells, answer cells 
 neither pandas nor a Docker client; `nbgrader generate_assignment <chapter>` and `nbgrader autograde`
 then work with OUTDIR as the course directory (tried with nbgrader 0.9.6: 3 of 3 points for the
 solutions, 0 for the blank edition). In nbgrader, a test cell runs in the student's namespace: nbgrader
-restores locked and test cells, but a student who redefines `check_answer` in an answer cell passes every
-later exercise there, and returning a reference by name passes: the export writes these limits to
+restores locked and test cells, and each test cell defines the teacher's `check_answer` again (in a
+hidden-tests region), so a redefined `check_answer` no longer passes every later exercise; but patching
+what the checker calls (`torch.allclose`) does, and returning a reference by name passes: the export
+writes these limits to
 OUTDIR/GRADING-LIMITS.md; grade with this tool when that matters. The release keeps the student edition's
 outputs (figures, measured paragraphs): the export keeps them in locked cells and its config turns
 nbgrader's ClearOutput off.
@@ -541,6 +552,7 @@ def _make_grader_recorder():
     import torch.autograd.forward_ad as forward_ad
     import torch.func as func_module
     from torch.utils._python_dispatch import TorchDispatchMode
+    from torch.utils._pytree import tree_leaves as leaves
 
     engine = autograd_module._engine_run_backward
     make_dual = forward_ad.make_dual
@@ -627,7 +639,11 @@ def _make_grader_recorder():
                 add("vectors through tanh", int(count_nonzero(vectors.abs().sum(-1))))
             elif op is sin:
                 add("calls of sin")
-            return op(*args, **(kwargs or {}))
+            out = op(*args, **(kwargs or {}))
+            made = max((t.numel() for t in leaves(out) if isinstance_(t, Tensor)), default=0)
+            if made > counts.get("largest tensor made", 0):  # an N x N Hessian of an N-vector shows here
+                counts["largest tensor made"] = made
+            return out
 
     def portable(value, depth=0):
         # what goes back to the grading process: plain tensors (on the CPU), numbers, strings
@@ -711,7 +727,20 @@ def _make_grader_recorder():
                 setattr_(module, name, old)
         save(results, path)
 
+    kept_names = {}
+    contains = dict_.__contains__
+
     class Recorder:
+        def remember(self, namespace, names):
+            for name in names:
+                if contains(namespace, name):
+                    kept_names[name] = namespace[name]
+
+        def restore(self, namespace, names):
+            for name in names:
+                if contains(kept_names, name):
+                    namespace[name] = kept_names[name]
+
         def start(self, exercise):
             state["exercise"] = exercise
             write({"exercise": exercise, "event": "start"})
@@ -837,6 +866,33 @@ def build_graded(submission, chapter, nonce, results_path, tries=(), calls_seed=
         readable |= loaded_names(parse(code)) | bound_names(parse(code))
     hide = sorted(key_names - readable - {"check_answer", "print"})
 
+    # The names each check reads that the teacher's cells bind (`count_flops`, `predict`, `torch`, and
+    # what the checking functions of the hidden cells read in turn), except the names the exercise asks
+    # for: the grader remembers them after each teacher's cell and puts them back before the check runs,
+    # so a name the student rebound changes nothing the check reads.
+    teacher = {i: parse(cell.source) for i, cell in enumerate(pristine.cells)
+               if cell.cell_type == "code" and i not in exercise_of}
+    teacher_binds = {i: bound_names(tree) for i, tree in teacher.items() if tree}
+    calls_read = {}  # name -> the globals its teacher's definitions read when called
+    for tree in filter(None, teacher.values()):
+        for name, reads in definition_reads(tree).items():
+            calls_read.setdefault(name, set()).update(reads)
+    taught = set().union(*teacher_binds.values()) if teacher_binds else set()
+    protect = {}
+    for number, entry in parts.items():
+        asked = set()
+        for index in entry["cells"]:
+            asked |= bound_names(parse(split_exercise(pristine.cells[index].source)[0]))
+        block = split_exercise(pristine.cells[entry["cells"][-1]].source)[1] if entry["cells"] else ""
+        if not block:
+            continue
+        wanted, frontier = set(), free_names(parse(block)) if parse(block) else set()
+        while frontier:
+            wanted |= frontier
+            frontier = set().union(*(calls_read.get(name, set()) for name in frontier)) - wanted
+        protect[number] = sorted((wanted & taught) - asked - set(hide) - {"check_answer", "print"})
+    remembered = set().union(*protect.values()) if protect else set()
+
     # the student's cells, by id; cells without a known id belong to the exercise section they sit in
     pristine_index = {cell.get("id"): i for i, cell in enumerate(pristine.cells)}
     known = {}
@@ -880,7 +936,9 @@ def build_graded(submission, chapter, nonce, results_path, tries=(), calls_seed=
             return strip_checks(cell_source, statements)[0]
         number = exercise_of[index] if tag is None else tag
         check = renamed(block, hide, nonce, recorder, checks=True)
-        run = f"{recorder}.start({number!r})\n{check}\n{recorder}.end({number!r})"
+        names = protect.get(exercise_of[index], [])
+        restore = f"{recorder}.restore(globals(), {names!r})\n" if names else ""
+        run = f"{recorder}.start({number!r})\n{restore}{check}\n{recorder}.end({number!r})"
         return strip_checks(cell_source, statements, replacement=run)[0]
 
     recorder_source = (RECORDER_CELL.replace("__PATH__", repr(str(results_path)))
@@ -929,6 +987,9 @@ def build_graded(submission, chapter, nonce, results_path, tries=(), calls_seed=
         if cell.cell_type == "code":
             new.outputs, new.execution_count = [], None
             new.source = renamed(cell.source, hide, nonce, recorder, checks=index in key_of)
+            names = sorted(teacher_binds.get(index, set()) & remembered)
+            if names:  # what the checks read, as the teacher's cell bound it
+                new.source += f"\n{recorder}.remember(globals(), {names!r})"
             if index in key_of:
                 graded[key_of[index]]["cells"].append(len(cells))
                 key_cells.add(len(cells))
@@ -982,10 +1043,121 @@ def read_records(path):
     return records
 
 
-def grade_notebook(submission, timeout=300, tries=(), prepare=None):
+# ---------------------------------------------------------------------------------------------------------
+# Running only what the graded cells need
+
+
+def touched_names(tree):
+    """Names a cell binds, or changes in place in its top-level code: a method call (`model.eval()`,
+    `torch.manual_seed(0)`) or an assignment into an attribute or item (`x[0] = 1`)."""
+    names = bound_names(tree)
+
+    def root(node):
+        while isinstance(node, (ast.Attribute, ast.Subscript, ast.Call)):
+            node = node.func if isinstance(node, ast.Call) else node.value
+        return node.id if isinstance(node, ast.Name) else None
+
+    def visit(statements):
+        for node in statements:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                continue
+            if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
+                if isinstance(node.value.func, ast.Attribute):
+                    names.add(root(node.value.func))
+            elif isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
+                for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
+                    if not isinstance(target, ast.Name):
+                        names.add(root(target))
+            for field in ("body", "orelse", "finalbody"):
+                visit([child for child in getattr(node, field, []) if isinstance(child, ast.stmt)])
+            for handler in getattr(node, "handlers", []):
+                visit(handler.body)
+
+    visit(tree.body)
+    return names - {None, "plt", "fig", "ax", "axes"}
+
+
+def free_names(tree):
+    """The global names a cell reads: its top-level reads, and the reads of its functions, lambdas and
+    comprehensions that are not their own arguments or locals."""
+    found = set()
+    scopes = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp,
+              ast.GeneratorExp)
+
+    def visit(node, local):
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, scopes):
+                inner = {n.id for n in ast.walk(child) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+                inner |= {a.arg for a in ast.walk(child) if isinstance(a, ast.arg)}
+                visit(child, local | inner)
+            elif isinstance(child, ast.Name) and isinstance(child.ctx, ast.Load):
+                if child.id not in local:
+                    found.add(child.id)
+            else:
+                visit(child, local)
+
+    visit(tree, set())
+    return found
+
+
+def definition_reads(tree):
+    """{name: the global names read when it is called} for the functions and classes a cell's top-level
+    code defines (`def f`, `class C`, `f = lambda ...`)."""
+    found = {}
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            found.setdefault(node.name, set()).update(free_names(ast.Module(body=[node], type_ignores=[])))
+        elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Lambda):
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    found.setdefault(target.id, set()).update(free_names(node.value))
+    return found
+
+
+def prune(notebook, graded):
+    """Empty the teacher's code cells that no kept cell needs; return the names the emptied cells bind.
+    Kept: the grader's cells, every graded cell (the exercises' cells, the student's among them, and their
+    hidden reference cells), the shared cells, and then, from the last cell up, every cell that binds or
+    changes (`x.method()`, `x[i] = ...`, `x.attr = ...`) a name a kept cell reads (a cell that does not
+    parse is kept). The timing sweeps, plots and prose code of a chapter go; its set-up stays."""
+    keep = {0} | {i for entry in graded.values() for i in entry["cells"]}
+    keep |= {entry["calls_cell"] for entry in graded.values() if "calls_cell" in entry}
+    keep |= {i for i, cell in enumerate(notebook.cells) if cell.metadata.get("book", {}).get("role") == "shared"}
+    trees = {i: parse(cell.source) for i, cell in enumerate(notebook.cells) if cell.cell_type == "code"}
+    needed = set().union(*(free_names(trees[i]) for i in keep if trees.get(i)))
+    for i in sorted(trees, reverse=True):
+        if i in keep:
+            continue
+        if trees[i] is None or touched_names(trees[i]) & needed:
+            keep.add(i)
+            needed |= free_names(trees[i]) if trees[i] else set()
+    emptied = set()
+    for i, cell in enumerate(notebook.cells):
+        if cell.cell_type == "code" and i not in keep and cell.source.strip():
+            emptied |= touched_names(trees[i])
+            cell.source = ""
+    return emptied
+
+
+NAME_ERROR = re.compile(r"name '([^']+)' is not defined")
+
+
+def missed(notebook, emptied):
+    """True when a cell of the run raised NameError for a name that an emptied cell binds."""
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error" and output.get("ename") in ("NameError", "UnboundLocalError"):
+                found = NAME_ERROR.search(output.get("evalue") or "")
+                if found and found.group(1) in emptied:
+                    return True
+    return False
+
+
+def grade_notebook(submission, timeout=300, tries=(), prepare=None, whole=False):
     """Grade a submission (an nbformat notebook): (chapter, results, seconds, executed graded notebook).
     Raises LookupError when the notebook matches no chapter. `tries`: see build_graded; `prepare(notebook,
-    graded)` may change the notebook to run (the book's tests empty the cells the exercises do not need)."""
+    graded)` may change the notebook to run. Only the cells the graded cells need are run (`prune`); a run
+    in which a cell raised NameError for a name an emptied cell binds is run again whole (as with `whole`)."""
     chapter = find_chapter(submission)
     if chapter is None:
         raise LookupError("this notebook matches no chapter's student edition (no metadata, cell ids or title)")
@@ -996,12 +1168,19 @@ def grade_notebook(submission, timeout=300, tries=(), prepare=None):
     calls_seed = secrets.randbits(62)  # the points of the grader's calls: drawn now, never in the notebook
     calls_path = channel / f"calls-{secrets.token_hex(12)}.pt"
     try:
-        notebook, graded, notes = build_graded(submission, chapter, nonce, results_path, tries,
-                                               calls_seed, calls_path)
+        built, graded, notes = build_graded(submission, chapter, nonce, results_path, tries,
+                                            calls_seed, calls_path)
         if prepare is not None:
-            prepare(notebook, graded)
+            prepare(built, graded)
         start = time.perf_counter()  # the wall time of the whole run, for the summary line only
-        not_run, died = execute(notebook, timeout)
+        for whole_run in (whole, True):
+            notebook = copy.deepcopy(built)
+            emptied = set() if whole_run else prune(notebook, graded)
+            results_path.unlink(missing_ok=True)
+            calls_path.unlink(missing_ok=True)
+            not_run, died = execute(notebook, timeout)
+            if whole_run or not missed(notebook, emptied):
+                break
         seconds = time.perf_counter() - start
         records = read_records(results_path)
         calls = read_calls(calls_path)
@@ -1243,8 +1422,9 @@ Written by `tools/grade.py --export nbgrader`. In nbgrader, each test cell runs 
 kernel, after the student's code, and reads names the notebook binds; nbgrader restores the locked and
 test cells, but not the namespace they run in. So, with these notebooks:
 
-- a student who defines `check_answer` in one answer cell (one that prints a ✓ line and returns True)
-  passes **every later exercise** of the notebook;
+- each test cell defines the teacher's `check_answer` again (in a hidden-tests region), so a student's
+  `check_answer` no longer passes every later exercise; but one that patches what the checker calls
+  (`torch.allclose`, `builtins.abs`, `isinstance`) still passes them;
 - returning a reference by name passes: the hidden reference cells bind names (`reference_1`, ...)
   that an answer cell can read and return, with a dummy call of the asked-for method for the counters;
 - rebinding a name a check reads (a FLOP counter, the function under study, `hessian`) changes
@@ -1279,7 +1459,11 @@ def nbgrader_test(number, block):
         body = f"    exec({block!r})"
     else:
         body = "\n".join(f"    {line}" if line.strip() else "" for line in block.split("\n"))
+    # the teacher's checker again, in a hidden-tests region (gone from the release, put back by nbgrader
+    # when it grades): a check_answer redefined in an answer cell changes nothing in this cell's checks
+    checker = CHECKER.read_text().strip("\n")
     return (f"# The check of Exercise {number} (1 point when every check passes; written by tools/grade.py)\n"
+            f"### BEGIN HIDDEN TESTS\n{checker}\n### END HIDDEN TESTS\n"
             "import contextlib\nimport io\n\n"
             "_check_output = io.StringIO()\n"
             "with contextlib.redirect_stdout(_check_output):\n"
