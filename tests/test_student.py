@@ -46,7 +46,10 @@ def student_only_run(chapter, folder):
     what a solution made is run; and every cell that binds or changes a name that a kept cell reads. An
     emptied cell reads none of those names: it is the reader edition's cell with the reader edition's
     inputs, and nbval has run it. Markdown cells stay, for the Markdown checks."""
-    from test_wrong_methods import free_names, touched_names
+    def touched_names(tree):
+        return grade.touched_names(tree) if tree is not None else set()
+
+    reads = grade.earlier_reads
 
     student = nbformat.read(student_path(chapter), as_version=4)
     reader = nbformat.read(ROOT / "book" / f"{chapter}.ipynb", as_version=4)
@@ -67,30 +70,20 @@ def student_only_run(chapter, folder):
     modules = {alias.asname or alias.name.split(".")[0] for i in code if trees[i] is not None
                for node in grade.ast.walk(trees[i]) if isinstance(node, (grade.ast.Import, grade.ast.ImportFrom))
                for alias in node.names if isinstance(node, grade.ast.Import)}
-    def reads(i):
-        """The names cell i reads from earlier cells: those it reads and does not bind itself (a name it
-        updates in place, x += 1, it reads)."""
-        tree = trees[i]
-        if tree is None:
-            return set()
-        updated = {node.target.id for node in grade.ast.walk(tree)
-                   if isinstance(node, grade.ast.AugAssign) and isinstance(node.target, grade.ast.Name)}
-        return free_names(tree) - (grade.bound_names(tree) - updated)
-
     while True:
         before = len(keep)
         for i in code:  # forward: what a differing cell or a missing solution changed reaches later cells
             if i in differ:
                 tainted |= touched_names(trees[i]) - modules
-            elif i not in keep and reads(i) & tainted:
+            elif i not in keep and reads(trees[i]) & tainted:
                 keep.add(i)
                 differ.add(i)
                 tainted |= touched_names(trees[i]) - modules
-        needed = set().union(*(reads(i) for i in keep))
+        needed = set().union(*(reads(trees[i]) for i in keep))
         for i in reversed(code):  # backward: what kept cells read
             if i not in keep and touched_names(trees[i]) & needed:
                 keep.add(i)
-                needed |= reads(i)
+                needed |= reads(trees[i])
         if len(keep) == before:
             break
     for i in code:

@@ -1100,6 +1100,27 @@ def free_names(tree):
     return found
 
 
+def earlier_reads(tree):
+    """The names a cell reads that earlier cells must have bound: a top-level statement's reads (free_names)
+    less what the cell's earlier statements bound, and less what a compound statement binds itself (its
+    loop variable, its `with ... as` name). A simple statement's own targets still count (`x = f(x)` reads
+    x). Used to decide which cells a kept cell needs; a miss shows as a NameError, which `missed` sees."""
+    if tree is None:
+        return set()
+    found, bound = set(), set()
+    simple = (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Expr, ast.Return, ast.Assert, ast.Delete)
+    for node in tree.body:
+        module = ast.Module(body=[node], type_ignores=[])
+        reads = free_names(module) - bound
+        if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
+            reads.add(node.target.id)
+        if not isinstance(node, simple):
+            reads -= bound_names(module)
+        found |= reads
+        bound |= bound_names(module)
+    return found
+
+
 def definition_reads(tree):
     """{name: the global names read when it is called} for the functions and classes a cell's top-level
     code defines (`def f`, `class C`, `f = lambda ...`)."""
@@ -1124,13 +1145,13 @@ def prune(notebook, graded):
     keep |= {entry["calls_cell"] for entry in graded.values() if "calls_cell" in entry}
     keep |= {i for i, cell in enumerate(notebook.cells) if cell.metadata.get("book", {}).get("role") == "shared"}
     trees = {i: parse(cell.source) for i, cell in enumerate(notebook.cells) if cell.cell_type == "code"}
-    needed = set().union(*(free_names(trees[i]) for i in keep if trees.get(i)))
+    needed = set().union(*(earlier_reads(trees[i]) for i in keep if trees.get(i)))
     for i in sorted(trees, reverse=True):
         if i in keep:
             continue
         if trees[i] is None or touched_names(trees[i]) & needed:
             keep.add(i)
-            needed |= free_names(trees[i]) if trees[i] else set()
+            needed |= earlier_reads(trees[i])
     emptied = set()
     for i, cell in enumerate(notebook.cells):
         if cell.cell_type == "code" and i not in keep and cell.source.strip():
