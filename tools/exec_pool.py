@@ -151,8 +151,21 @@ def process_tree_cpu():
     return total
 
 
+def machine_cpu():
+    """CPU seconds the whole machine has been busy (all cores, every process: user, nice, system, irq),
+    or None. Chromium's renderers leave the test's process tree (its zygote forks them off), so only this
+    sees them; on a machine doing nothing else, it is the run's own CPU."""
+    try:
+        import psutil
+    except ImportError:
+        return None
+    times = psutil.cpu_times()
+    return sum(getattr(times, name, 0.0) for name in ("user", "nice", "system", "irq", "softirq", "steal"))
+
+
 class Sampler:
-    """Every `interval` seconds: (time, CPU seconds of the process tree, 1-minute load average)."""
+    """Every `interval` seconds: (time, CPU seconds of the process tree, 1-minute load average, CPU seconds
+    of the whole machine)."""
 
     def __init__(self, interval=1.0):
         self.interval, self.samples, self.stop_event = interval, [], threading.Event()
@@ -164,7 +177,7 @@ class Sampler:
         return self
 
     def sample(self):
-        self.samples.append((time.time(), process_tree_cpu(), os.getloadavg()[0]))
+        self.samples.append((time.time(), process_tree_cpu(), os.getloadavg()[0], machine_cpu()))
 
     def _run(self):
         while not self.stop_event.wait(self.interval):

@@ -55,15 +55,15 @@ def union(intervals):
     return merged
 
 
-def cpu_at(samples, t):
-    """The process tree's CPU seconds at time t, interpolated between samples."""
+def cpu_at(samples, t, column=1):
+    """CPU seconds at time t, interpolated between samples: column 1 the process tree's, 3 the machine's."""
     times = [s[0] for s in samples]
     i = bisect_left(times, t)
     if i <= 0:
-        return samples[0][1]
+        return samples[0][column]
     if i >= len(samples):
-        return samples[-1][1]
-    (t0, c0, _), (t1, c1, _) = samples[i - 1], samples[i]
+        return samples[-1][column]
+    t0, c0, t1, c1 = samples[i - 1][0], samples[i - 1][column], samples[i][0], samples[i][column]
     return c0 + (c1 - c0) * (t - t0) / (t1 - t0) if t1 > t0 else c1
 
 
@@ -85,13 +85,16 @@ def phases(log):
 def table(log):
     samples = [s for s in log.get("samples", []) if s[1] is not None]
     cpus = log.get("cpus") or 2
-    rows = [("phase", "runs", "wall s", "share", "cores busy")]
+    # cores busy per phase: the whole machine's CPU where the log has it (it sees Chromium's renderers,
+    # which leave the test's process tree), else the process tree's
+    column = 3 if samples and len(samples[0]) > 3 and samples[0][3] is not None else 1
+    rows = [("phase", "runs", "wall s", "share", "cores busy" + (" (machine)" if column == 3 else ""))]
     for phase, intervals in phases(log).items():
         spans = union(intervals)
         wall = sum(end - start for start, end in spans)
         busy = "n/a"
         if len(samples) > 1 and wall > 0:
-            cpu = sum(cpu_at(samples, end) - cpu_at(samples, start) for start, end in spans)
+            cpu = sum(cpu_at(samples, end, column) - cpu_at(samples, start, column) for start, end in spans)
             busy = f"{cpu / wall:.2f}"
         count = len(intervals) if phase != "start-up and collection" else 1
         rows.append((phase, str(count), f"{wall:.0f}", f"{wall / (log['end'] - log['start']):.0%}", busy))
@@ -109,8 +112,14 @@ def table(log):
         loads = [s[2] for s in samples]
         lines.append(f"CPU of the test process and its children: {cpu:.0f} s over the {covered:.0f} s sampled "
                      f"= {cpu / covered:.2f} cores busy on average, {cpu / covered / cpus:.0%} of all {cpus}")
-        lines.append(f"machine load average (1 min) during the run: mean {sum(loads) / len(loads):.1f}, "
-                     f"max {max(loads):.1f} (above {cpus}, other work competed for the cores)")
+        if len(samples[0]) > 3 and samples[0][3] is not None:
+            machine = samples[-1][3] - samples[0][3]
+            lines.append(f"CPU of the whole machine (every process, Chromium's renderers too, which leave the "
+                         f"test's process tree): {machine:.0f} s = {machine / covered:.2f} cores busy, "
+                         f"{machine / covered / cpus:.0%} of all {cpus}")
+        mean_load = sum(loads) / len(loads)
+        lines.append(f"machine load average (1 min) during the run: mean {mean_load:.1f}, max {max(loads):.1f} "
+                     "(the run's own kernels, browser and tests count in it too)")
     jobs = [j for j in log.get("jobs", []) if j.get("end")]
     if jobs:
         lines.append(f"pool: {len(jobs)} notebook runs, {sum(j['end'] - j['start'] for j in jobs):.0f} s of slot "
