@@ -5,16 +5,12 @@ pages carry launch buttons; the header's icons show (drawn by the theme's icon f
 a chapter page weighs at most 600 KB gzipped with every figure and font it uses; every page passes an axe-core
 accessibility audit; the offline search finds chapters."""
 
-import gzip
 import re
-import sys
 
 import pytest
+import site_pages
 
 from conftest import ROOT, toc_files, toc_notebooks
-
-sys.path.insert(0, str(ROOT / "tools"))
-import make_pdf  # noqa: E402
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 
@@ -24,11 +20,16 @@ def screenshots(tmp_path_factory):
     return tmp_path_factory.mktemp("screenshots")
 
 
+DESKTOP = {"viewport": {"width": 1280, "height": 900}}
+
+
 class PageVisit:
     """One page load with everything a reader's browser saw go wrong recorded."""
 
-    def __init__(self, browser, url):
-        self.context = browser.new_context(viewport={"width": 1280, "height": 900})
+    def __init__(self, browser, url, context=None):
+        """In a context of its own, or in `context` (kept open: only the page is closed after the visit)."""
+        self.own = context is None
+        self.context = browser.new_context(**DESKTOP) if self.own else context
         self.page = self.context.new_page()
         self.failed, self.console_errors, self.off_site = [], [], []
         origin = re.match(r"https?://[^/]+", url).group(0)
@@ -44,7 +45,7 @@ class PageVisit:
         self.page.evaluate("() => document.fonts.ready.then(() => true)")
 
     def close(self):
-        self.context.close()
+        (self.context if self.own else self.page).close()
 
 
 # The pages whose header icons are checked (test_header_icons_show).
@@ -150,51 +151,22 @@ def test_header_icons_show(page_name, visits):
     )
 
 
-# Types a web server sends gzipped (GitHub Pages does); images and woff2 fonts are compressed already.
-COMPRESSIBLE = ("text/", "application/javascript", "application/json", "image/svg+xml", "application/xml")
 MAX_PAGE_KB = 600
 
 
-def page_weight(browser, url):
-    """What a reader's browser downloads to read the whole page: every response during the load, with every
-    image fetched (lazy ones too) and the page scrolled to its end (fonts load as text appears), each body
-    counted gzipped where a server would gzip it. Returns (kilobytes, [(kilobytes, url)] largest first)."""
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
-    page = context.new_page()
-    responses = []
-    page.on("response", lambda response: responses.append(response))
-    try:
-        page.goto(url, wait_until="load")
-        page.evaluate(make_pdf.LOAD_ALL_IMAGES)
-        page.evaluate(
-            """async () => {
-                for (let y = 0; y < document.body.scrollHeight; y += window.innerHeight) {
-                    window.scrollTo(0, y);
-                    await new Promise(resolve => requestAnimationFrame(() => setTimeout(resolve, 10)));
-                }
-                await document.fonts.ready;
-            }"""
-        )
-        page.wait_for_load_state("networkidle")
-        sizes = []
-        for response in responses:
-            try:
-                body = response.body()
-            except Exception:  # a redirect or an aborted request has no body
-                continue
-            kind = response.headers.get("content-type", "")
-            size = len(gzip.compress(body, 6)) if kind.startswith(COMPRESSIBLE) else len(body)
-            sizes.append((size / 1000, response.url.rsplit("/", 1)[-1][:60]))
-    finally:
-        context.close()
-    sizes.sort(reverse=True)
-    return sum(size for size, _ in sizes), sizes
+@pytest.fixture(scope="session")
+def phone_views(browser, site):
+    """Each page once at 390x844 (tests/site_pages.py, shared with tests/test_reader_view.py); a chapter's
+    visit ends with what the whole page weighed."""
+    return site_pages.phone_views(browser, site)
 
 
 @pytest.mark.parametrize("chapter", toc_notebooks())
-def test_chapter_page_weight(chapter, browser, site):
-    """A chapter page, with all its figures and fonts, transfers at most 600 KB gzipped (issue 16)."""
-    total, sizes = page_weight(browser, f"{site}/{chapter}.html")
+def test_chapter_page_weight(chapter, phone_views):
+    """A chapter page, with all its figures and fonts, transfers at most 600 KB gzipped (issue 16), on a phone
+    (390x844): everything it downloads as it loads, then with every image fetched (lazy ones too) and the page
+    scrolled to its end (fonts load as text appears), each body counted gzipped where a server would gzip it."""
+    total, sizes = phone_views[chapter]["weight"]
     assert total <= MAX_PAGE_KB, (
         f"{chapter}: {total:.0f} KB gzipped > {MAX_PAGE_KB} KB; largest: "
         + ", ".join(f"{name} {size:.0f} KB" for size, name in sizes[:8])
@@ -239,10 +211,18 @@ def distinctive_word(chapter):
     pytest.skip(f"{chapter} has no word of nine letters or more that is unique to it")
 
 
+@pytest.fixture(scope="session")
+def search_context(browser):
+    """One browser context for the searches (its HTTP cache keeps the search index); a page each."""
+    context = browser.new_context(**DESKTOP)
+    yield context
+    context.close()
+
+
 @pytest.mark.parametrize("chapter", toc_notebooks())
-def test_offline_search_finds_chapter(chapter, browser, site):
+def test_offline_search_finds_chapter(chapter, browser, site, search_context):
     word = distinctive_word(chapter)
-    visit = PageVisit(browser, f"{site}/search.html?q={word}")
+    visit = PageVisit(browser, f"{site}/search.html?q={word}", search_context)
     try:
         visit.page.wait_for_selector("#search-results p.search-summary", timeout=20000)
         found = visit.page.eval_on_selector_all("#search-results ul.search li a", "links => links.map(a => a.href)")
@@ -255,8 +235,8 @@ def test_offline_search_finds_chapter(chapter, browser, site):
     )
 
 
-def test_search_for_nonsense_finds_nothing(browser, site):
-    visit = PageVisit(browser, f"{site}/search.html?q=zqxjvwkplm")
+def test_search_for_nonsense_finds_nothing(browser, site, search_context):
+    visit = PageVisit(browser, f"{site}/search.html?q=zqxjvwkplm", search_context)
     try:
         visit.page.wait_for_selector("#search-results p.search-summary", timeout=20000)
         found = visit.page.eval_on_selector_all("#search-results ul.search li a", "links => links.map(a => a.href)")

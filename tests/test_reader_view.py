@@ -18,53 +18,15 @@ Share of code blocks that fit without scrolling (a measurement, not a test): too
 import io
 import re
 import subprocess
-from contextlib import contextmanager
 
 import pytest
+import site_pages
+from site_pages import LINKS_IN_VIEW, PHONE, WIDE_TABLE_PAGES, links_in_view, open_page
 
 from conftest import ROOT, toc_files, toc_notebooks
 
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 1}
 DESKTOP = {"viewport": {"width": 1366, "height": 900}}
 PDF_NAME = "jacobians-hessians-and-more.pdf"  # where `make site` puts the PDF, at the site's root
-
-
-@contextmanager
-def open_page(browser, url, init_script=None, **options):
-    context = browser.new_context(**options)
-    if init_script:
-        context.add_init_script(init_script)
-    page = context.new_page()
-    try:
-        page.goto(url, wait_until="load")
-        page.evaluate("() => document.fonts.ready.then(() => true)")
-        yield page
-    finally:
-        context.close()
-
-
-# Links of a container that a reader can see: inside the viewport and not covered by anything else.
-LINKS_IN_VIEW = """(selector) => Array.from(document.querySelectorAll(selector)).filter(link => {
-    const box = link.getBoundingClientRect();
-    if (box.width < 1 || box.height < 1) return false;
-    const x = box.left + Math.min(box.width / 2, 20), y = box.top + box.height / 2;
-    const innerWidth = document.documentElement.clientWidth;
-    if (x < 0 || y < 0 || x > innerWidth || y > innerHeight) return false;
-    const top = document.elementFromPoint(x, y);
-    return top !== null && (top === link || link.contains(top));
-}).map(link => link.textContent.trim())"""
-
-
-def tap_visible(page, selector):
-    """Tap (touch) the button a reader sees: the visible one of those the selector matches."""
-    button = page.locator(f"{selector}:visible").first
-    assert button.count() == 1, f"no visible {selector} on the page"
-    button.tap()
-    try:  # the drawer is a <dialog> that opens (then its links slide in)
-        page.wait_for_selector("dialog[open]", timeout=2000)
-    except Exception:  # noqa: BLE001 - the assertion that follows says what the reader sees
-        pass
-    page.wait_for_timeout(250)
 
 
 @pytest.mark.parametrize("page_name", ["book/intro", "book/hvp"])
@@ -73,68 +35,18 @@ def test_desktop_sidebar_button_hides_and_shows_the_sidebar(page_name, browser, 
         before = page.evaluate(LINKS_IN_VIEW, ".bd-docs-nav a")
         assert len(before) >= 5, f"{page_name}: the desktop sidebar shows no contents: {before}"
         page.locator(".primary-toggle:visible").first.click()
-        page.wait_for_timeout(400)
-        hidden = page.evaluate(LINKS_IN_VIEW, ".bd-docs-nav a")
+        hidden = links_in_view(page, ".bd-docs-nav a", "n === 0")
         assert hidden == [], f"{page_name}: the sidebar button did not hide the sidebar: {hidden[:5]}"
         page.locator(".primary-toggle:visible").first.click()
-        page.wait_for_timeout(400)
-        assert len(page.evaluate(LINKS_IN_VIEW, ".bd-docs-nav a")) >= 5, "a second click did not bring it back"
-
-
-# One visit per page at 390 px: what sticks out, raw tables, printed output that overflows, toggles.
-PHONE_FACTS = """() => {
-    const article = document.querySelector("article.bd-article") || document.body;
-    const raw = Array.from(article.querySelectorAll("p")).map(p => p.textContent.trim())
-        .filter(text => text.startsWith("|")).map(text => text.slice(0, 70));
-    // the layout width: a mobile browser widens the window (innerWidth) to a page that is too wide
-    const innerWidth = document.documentElement.clientWidth;
-    const wide = [];
-    if (document.documentElement.scrollWidth > innerWidth) {
-        for (const node of document.body.querySelectorAll("*")) {
-            const box = node.getBoundingClientRect();
-            if (box.right > innerWidth + 1 && box.width > 0 && !node.closest("dialog:not([open])")) {
-                let scroller = node.parentElement, clipped = false;
-                for (; scroller; scroller = scroller.parentElement) {
-                    const style = getComputedStyle(scroller);
-                    if (style.overflowX !== "visible") { clipped = true; break; }
-                }
-                if (!clipped) wide.push(`${node.tagName.toLowerCase()}.${node.className} ${Math.round(box.right)}px: `
-                    + node.textContent.trim().slice(0, 50));
-            }
-        }
-    }
-    const outputs = Array.from(article.querySelectorAll("div.cell_output pre, div.output pre"))
-        .filter(pre => pre.getClientRects().length && pre.scrollWidth > pre.clientWidth + 1)
-        .map(pre => `${pre.scrollWidth - pre.clientWidth}px too wide: ` + pre.textContent.trim().slice(0, 60));
-    const toggles = Array.from(article.querySelectorAll("details.hide > summary .collapsed"))
-        .map(title => title.textContent.trim());
-    return {scrollWidth: document.documentElement.scrollWidth, width: innerWidth, raw, wide: wide.slice(0, 8),
-            outputs, toggles};
-}"""
+        assert len(links_in_view(page, ".bd-docs-nav a", "n >= 5")) >= 5, "a second click did not bring it back"
 
 
 @pytest.fixture(scope="session")
 def phone_views(browser, site):
-    """Each page once at 390x844 with touch: the facts above, then the reader taps ☰ (and closes it with
-    Escape) and, on a chapter, the outline button; which links are in view at each step."""
-    seen = {}
-    for page_name in toc_files():
-        with open_page(browser, f"{site}/{page_name}.html", **PHONE) as page:
-            view = seen[page_name] = page.evaluate(PHONE_FACTS)
-            view["contents_before"] = page.evaluate(LINKS_IN_VIEW, ".bd-docs-nav a")
-            tap_visible(page, ".primary-toggle")
-            view["contents"] = page.evaluate(LINKS_IN_VIEW, ".bd-docs-nav a")
-            page.keyboard.press("Escape")
-            page.wait_for_timeout(250)
-            view["contents_closed"] = page.evaluate(LINKS_IN_VIEW, ".bd-docs-nav a")
-            view["outline_before"] = page.evaluate(LINKS_IN_VIEW, OUTLINE_LINKS)
-            if page.locator(".secondary-toggle:visible").count():
-                tap_visible(page, ".secondary-toggle")
-                view["outline"] = page.evaluate(LINKS_IN_VIEW, OUTLINE_LINKS)
-    return seen
-
-
-OUTLINE_LINKS = ".bd-toc-nav a, .page-toc a"
+    """Each page once at 390x844 with touch (tests/site_pages.py): what sticks out, raw tables, printed output
+    that overflows, toggles, the header's tap targets, the colours, the wide tables; then the reader taps ☰
+    (and closes it with Escape) and, on a chapter, the outline button; which links are in view at each step."""
+    return site_pages.phone_views(browser, site)
 
 
 @pytest.mark.parametrize("page_name", toc_files())
@@ -197,23 +109,9 @@ def test_printed_output_wraps_on_a_phone(page_name, phone_views):
     assert not outputs, f"{page_name}: {len(outputs)} outputs overflow at 390 px: {outputs[:4]}"
 
 
-WIDE_TABLES = """() => Array.from(document.querySelectorAll("article table")).map(table => {
-    let box = table.parentElement;
-    while (box && getComputedStyle(box).overflowX === "visible") box = box.parentElement;
-    const frame = (box || document.documentElement).getBoundingClientRect();
-    if (box) box.scrollLeft = box.scrollWidth;  // scroll the table to its last column
-    const first = table.querySelector("tbody tr > :first-child").getBoundingClientRect();
-    const last = table.querySelector("tbody tr > :last-child").getBoundingClientRect();
-    return {width: Math.round(table.getBoundingClientRect().width), scrolls: !!box && box !== document.body,
-            frameLeft: frame.left, frameRight: frame.right, firstLeft: first.left, firstRight: first.right,
-            lastRight: last.right, head: table.querySelector("tr").textContent.trim().slice(0, 40)};
-})"""
-
-
-@pytest.mark.parametrize("page_name", ["book/cheat_sheet", "book/troubleshooting"])
-def test_wide_tables_scroll_in_their_box_with_the_first_column_in_view(page_name, browser, site):
-    with open_page(browser, f"{site}/{page_name}.html", **PHONE) as page:
-        tables = page.evaluate(WIDE_TABLES)
+@pytest.mark.parametrize("page_name", WIDE_TABLE_PAGES)
+def test_wide_tables_scroll_in_their_box_with_the_first_column_in_view(page_name, phone_views):
+    tables = phone_views[page_name]["wide_tables"]
     wide = [t for t in tables if t["width"] > 390]
     assert wide, f"{page_name}: no table wider than the phone: nothing to check ({tables})"
     for table in wide:
@@ -228,12 +126,37 @@ def test_wide_tables_scroll_in_their_box_with_the_first_column_in_view(page_name
 
 # ---- Dark mode -------------------------------------------------------------------------------------------
 
+DARK_INIT = {"system": None, "picked": 'localStorage.setItem("mode", "dark"); localStorage.setItem("theme", "dark");'}
+
+
+@pytest.fixture(scope="session")
+def dark_views(browser, site):
+    """book/hvp.html on a phone set to dark, once as the system's mode and once picked with the theme's button
+    (stored as the button stores it): the page's theme and background as loaded, then its first figure scrolled
+    into view and loaded, with a screenshot of the figure and the page beside it."""
+    from PIL import Image
+
+    seen = {}
+    for mode, init in DARK_INIT.items():
+        with open_page(browser, f"{site}/book/hvp.html", init_script=init, color_scheme="dark", **PHONE) as page:
+            view = seen[mode] = {"theme": page.evaluate("() => document.documentElement.dataset.theme"),
+                                 "background": page.evaluate("() => getComputedStyle(document.body).backgroundColor")}
+            figure = page.locator("div.cell_output img, figure img").first
+            figure.scroll_into_view_if_needed()
+            figure.evaluate("img => { img.loading = 'eager'; return img.decode(); }")
+            page.wait_for_timeout(200)
+            view["box"] = box = figure.bounding_box()
+            view["shot"] = Image.open(io.BytesIO(page.screenshot(clip={
+                "x": 0, "y": box["y"] - 12, "width": 390, "height": box["height"] + 24}))).convert("RGB")
+    return seen
+
+
 @pytest.mark.parametrize("scheme", ["dark", "light"])
-def test_page_follows_the_system_colour_scheme(scheme, browser, site):
-    """A reader who has not picked a mode gets the system's: a phone set to dark gets a dark page."""
-    with open_page(browser, f"{site}/book/hvp.html", color_scheme=scheme, **PHONE) as page:
-        theme = page.evaluate("() => document.documentElement.dataset.theme")
-        background = page.evaluate("() => getComputedStyle(document.body).backgroundColor")
+def test_page_follows_the_system_colour_scheme(scheme, dark_views, phone_views):
+    """A reader who has not picked a mode gets the system's: a phone set to dark gets a dark page (book/hvp,
+    as loaded; the light one is the phone's visit of it, whose system is light)."""
+    view = dark_views["system"] if scheme == "dark" else phone_views["book/hvp"]
+    theme, background = view["theme"], view["background"]
     assert theme == scheme, f"system {scheme}: the page's theme is {theme!r}"
     channels = [int(c) for c in re.findall(r"\d+", background)[:3]]
     assert (sum(channels) < 150) == (scheme == "dark"), f"system {scheme}: body background {background}"
@@ -249,23 +172,13 @@ def luminance(rgb):
 
 
 @pytest.mark.parametrize("mode", ["system", "picked"])
-def test_dark_mode_figure_is_a_readable_light_card(mode, browser, site):
+def test_dark_mode_figure_is_a_readable_light_card(mode, dark_views):
     """In dark mode (the system's, or picked with the theme's button) a figure is a white card on the dark
     page, and its darkest marks (text, axes) keep a contrast of at least 4.5:1 against the card (WCAG AA for
     text). On main a figure was dimmed to a grey box."""
-    from PIL import Image
-
-    init = 'localStorage.setItem("mode", "dark"); localStorage.setItem("theme", "dark");' if mode == "picked" else None
-    with open_page(browser, f"{site}/book/hvp.html", init_script=init, color_scheme="dark", **PHONE) as page:
-        assert page.evaluate("() => document.documentElement.dataset.theme") == "dark"
-        figure = page.locator("div.cell_output img, figure img").first
-        figure.scroll_into_view_if_needed()
-        figure.evaluate("img => { img.loading = 'eager'; return img.decode(); }")
-        page.wait_for_timeout(200)
-        box = figure.bounding_box()
-        shot = Image.open(io.BytesIO(page.screenshot(clip={
-            "x": 0, "y": box["y"] - 12, "width": 390, "height": box["height"] + 24}))).convert("RGB")
-    pad = 12
+    view = dark_views[mode]
+    assert view["theme"] == "dark", f"{mode}: the page's theme is {view['theme']!r}"
+    box, shot, pad = view["box"], view["shot"], 12
     card = shot.crop((int(box["x"]) + 2, pad + 2, int(box["x"] + box["width"]) - 2, pad + int(box["height"]) - 2))
     colours = sorted(card.getcolors(1 << 20), reverse=True)
     background = colours[0][1]
@@ -307,20 +220,9 @@ def test_search_icon_leaves_the_typed_text_clear(browser, site):
     assert geometry["icon"] <= geometry["text"], f"the search icon overlaps the typed text: {geometry}"
 
 
-HEADER_TARGETS = """() => Array.from(document.querySelectorAll(
-        ".bd-header-article a, .bd-header-article button, .bd-header a, .bd-header button"))
-    .filter(node => { const box = node.getBoundingClientRect();
-        return box.width > 0 && box.height > 0 && getComputedStyle(node).visibility !== "hidden"
-            && box.bottom > 0 && box.top < innerHeight; })
-    .map(node => { const box = node.getBoundingClientRect();
-        return {name: node.getAttribute("aria-label") || node.title || node.textContent.trim().slice(0, 20)
-                      || node.className, width: Math.round(box.width), height: Math.round(box.height)}; })"""
-
-
 @pytest.mark.parametrize("page_name", ["book/intro", "book/hvp"])
-def test_header_tap_targets_are_44_px(page_name, browser, site):
-    with open_page(browser, f"{site}/{page_name}.html", **PHONE) as page:
-        targets = page.evaluate(HEADER_TARGETS)
+def test_header_tap_targets_are_44_px(page_name, phone_views):
+    targets = phone_views[page_name]["header"]
     assert len(targets) >= 4, f"{page_name}: only {targets} in the header"
     small = [t for t in targets if t["width"] < 44 or t["height"] < 44]
     assert not small, f"{page_name}: header controls smaller than 44x44 px on a phone: {small}"
@@ -337,9 +239,8 @@ def test_folded_cells_name_what_they_hide(page_name, phone_views):
 
 # ---- The PDF and print -----------------------------------------------------------------------------------
 
-def test_home_page_links_the_pdf_where_make_site_puts_it(browser, site):
-    with open_page(browser, f"{site}/book/intro.html", **PHONE) as page:
-        links = page.eval_on_selector_all("article a[href$='.pdf']", "links => links.map(a => a.href)")
+def test_home_page_links_the_pdf_where_make_site_puts_it(phone_views, site):
+    links = phone_views["book/intro"]["pdf_links"]
     assert f"{site}/{PDF_NAME}" in links, f"the home page links no {PDF_NAME} at the site's root: {links}"
     plan = subprocess.run(["make", "-n", "site"], cwd=ROOT, capture_output=True, text=True)
     assert plan.returncode == 0, plan.stderr

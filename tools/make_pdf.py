@@ -15,10 +15,11 @@ Needs: `make book` first (make pdf does it), playwright (requirements-test.txt),
 """
 
 import argparse
+import asyncio
+import contextlib
 import functools
 import html
 import http.server
-import queue
 import sys
 import tempfile
 import threading
@@ -141,76 +142,126 @@ LOAD_ALL_IMAGES = """async () => {
 }"""
 
 
-def print_page(context, url, path):
+TITLE = """() => {
+    const heading = document.querySelector("article h1") || document.querySelector("h1");
+    if (!heading) return document.title;
+    const copy = heading.cloneNode(true);
+    copy.querySelectorAll(".headerlink").forEach(node => node.remove());
+    return copy.textContent.replace(/\\s+/g, " ").trim();
+}"""
+
+
+async def print_page(context, url, path):
     """Print one page to `path`; return its title (the page's first heading)."""
-    page = context.new_page()
+    page = await context.new_page()
     try:
-        page.goto(url, wait_until="load")
-        page.evaluate(LOAD_ALL_IMAGES)
-        page.add_style_tag(content=PRINT_CSS)
-        title = page.evaluate(
-            """() => {
-                const heading = document.querySelector("article h1") || document.querySelector("h1");
-                if (!heading) return document.title;
-                const copy = heading.cloneNode(true);
-                copy.querySelectorAll(".headerlink").forEach(node => node.remove());
-                return copy.textContent.replace(/\\s+/g, " ").trim();
-            }"""
-        )
+        await page.goto(url, wait_until="load")
+        await page.evaluate(LOAD_ALL_IMAGES)
+        await page.add_style_tag(content=PRINT_CSS)
+        title = await page.evaluate(TITLE)
         # no footer here: make_pdf stamps the book-wide page numbers once every page is printed
-        page.pdf(path=str(path), format="A4", print_background=True, margin=MARGIN,
-                 scale=0.85)  # the site's 16 px text prints at about 10 pt
+        await page.pdf(path=str(path), format="A4", print_background=True, margin=MARGIN,
+                       scale=0.85)  # the site's 16 px text prints at about 10 pt
         return title
     finally:
-        page.close()
+        await page.close()
 
 
-def print_pages(base, jobs, workers=2):
-    """Print [(url, path)] with `workers` browsers at once (Chromium renders a PDF on one core); return the
-    titles in the order of `jobs`. Each thread has its own Playwright, as Playwright's sync API requires."""
-    from playwright.sync_api import sync_playwright
+class Printer:
+    """One headless Chromium for the whole book, driven by Playwright's async API from an event loop of its own
+    in the calling thread (so it also runs in a thread of a process whose main thread has a loop): `workers`
+    pages print at once (each page renders in a process of its own), and the contents and the footers are
+    printed by the same browser (a launch costs more than a second of CPU)."""
 
-    todo = queue.Queue()
-    for index, job in enumerate(jobs):
-        todo.put((index, job))
-    titles, errors = [None] * len(jobs), []
+    def __enter__(self):
+        from playwright.async_api import async_playwright
 
-    def work():
+        self.loop = asyncio.new_event_loop()
         try:
-            with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-                context = browser.new_context(viewport={"width": 1000, "height": 1300})
-                while True:
-                    try:
-                        index, (url, path) = todo.get_nowait()
-                    except queue.Empty:
-                        break
-                    titles[index] = print_page(context, url, path)
-                browser.close()
-        except Exception as error:  # reported by the main thread
-            errors.append(error)
+            self.playwright = self.run(async_playwright().start())
+            self.browser = self.run(self.playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS))
+        except BaseException:
+            self.__exit__()
+            raise
+        return self
 
-    threads = [threading.Thread(target=work) for _ in range(max(1, min(workers, len(jobs))))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    if errors:
-        raise errors[0]
-    return titles
+    def run(self, coroutine):
+        return self.loop.run_until_complete(coroutine)
+
+    def __exit__(self, *exc):
+        try:
+            if hasattr(self, "browser"):
+                self.run(self.browser.close())
+            if hasattr(self, "playwright"):
+                self.run(self.playwright.stop())
+        finally:
+            self.loop.close()
+
+    def pages(self, jobs, workers=2):
+        """Print [(url, path)], `workers` at once; return the titles in the order of `jobs`."""
+        return self.run(self._pages(jobs, workers))
+
+    async def _pages(self, jobs, workers):
+        context = await self.browser.new_context(viewport={"width": 1000, "height": 1300})
+        todo, titles = list(enumerate(jobs)), [None] * len(jobs)
+
+        async def work():
+            while todo:
+                index, (url, path) = todo.pop(0)
+                titles[index] = await print_page(context, url, path)
+
+        try:
+            await asyncio.gather(*(work() for _ in range(max(1, min(workers, len(jobs))))))
+        finally:
+            await context.close()
+        return titles
+
+    def document(self, text, path, margin):
+        """Print an HTML document (the contents, the footers: small, fast) to `path`."""
+        self.run(self._document(text, path, margin))
+
+    async def _document(self, text, path, margin):
+        page = await self.browser.new_page()
+        try:
+            await page.set_content(text, wait_until="load")
+            await page.pdf(path=str(path), format="A4", print_background=False, margin=margin)
+        finally:
+            await page.close()
 
 
-def print_documents(documents):
-    """Print [(html text, path, margin)] with one browser (the contents and the footers: small, fast)."""
-    from playwright.sync_api import sync_playwright
+def stamp(writer, stamps):
+    """Draw stamps[i] over writer.pages[i], as a form XObject that the page draws last (in a graphics state of
+    its own): what pypdf's merge_page draws, without parsing and rewriting every page's content stream (which
+    took most of the merging time of a 400-page book)."""
+    from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page()
-        for text, path, margin in documents:
-            page.set_content(text, wait_until="load")
-            page.pdf(path=str(path), format="A4", print_background=False, margin=margin)
-        browser.close()
+    def stream(data, **entries):
+        obj = DecodedStreamObject()
+        obj.set_data(data)
+        obj.update({NameObject(key): value for key, value in entries.items()})
+        return writer._add_object(obj)
+
+    begin = stream(b"q\n")
+    for number, (page, footer) in enumerate(zip(writer.pages, stamps, strict=True)):
+        contents = footer.get("/Contents")
+        contents = contents.get_object() if contents is not None else None
+        parts = contents if isinstance(contents, ArrayObject) else [contents] if contents is not None else []
+        data = b"\n".join(part.get_object().get_data() for part in parts)
+        resources = footer["/Resources"].clone(writer) if "/Resources" in footer else DictionaryObject()
+        name = NameObject(f"/BookFooter{number}")  # unique: pages may share their resources
+        form = stream(data, **{"/Type": NameObject("/XObject"), "/Subtype": NameObject("/Form"),
+                               "/BBox": ArrayObject(footer.mediabox), "/Resources": resources})
+        page_resources = page["/Resources"].get_object() if "/Resources" in page else None
+        if page_resources is None:
+            page_resources = DictionaryObject()
+            page[NameObject("/Resources")] = page_resources
+        if "/XObject" not in page_resources:
+            page_resources[NameObject("/XObject")] = DictionaryObject()
+        page_resources["/XObject"].get_object()[name] = form
+        own = page["/Contents"] if "/Contents" in page else None
+        own_parts = list(own.get_object()) if isinstance(own and own.get_object(), ArrayObject) else (
+            [own] if own is not None else [])
+        page[NameObject("/Contents")] = ArrayObject([begin, *own_parts, stream(f"Q q {name} Do Q\n".encode())])
 
 
 def contents_html(parts, titles, first_pages, book_title):
@@ -249,13 +300,14 @@ def make_pdf(html_dir, out, toc=ROOT / "_toc.yml", log=print, workers=2):
     server = serve(html_dir)
     base = f"http://127.0.0.1:{server.server_address[1]}"
     writer, chapters = PdfWriter(), []
-    with tempfile.TemporaryDirectory(prefix="book-pdf-") as folder:
+    with tempfile.TemporaryDirectory(prefix="book-pdf-") as folder, contextlib.ExitStack() as stack:
         folder = Path(folder)
         parts = [folder / f"{number:03d}.pdf" for number in range(len(pages))]
         start = time.perf_counter()  # progress report only
+        printer = stack.enter_context(Printer())
         try:
-            titles = print_pages(base, [(f"{base}/{name}.html", part) for name, part in zip(pages, parts, strict=True)],
-                                 workers)
+            titles = printer.pages([(f"{base}/{name}.html", part) for name, part in zip(pages, parts, strict=True)],
+                                   workers)
         finally:
             server.shutdown()
         readers = [PdfReader(part) for part in parts]
@@ -265,7 +317,7 @@ def make_pdf(html_dir, out, toc=ROOT / "_toc.yml", log=print, workers=2):
         while True:
             firsts = [contents_length + 1 + sum(lengths[:index]) for index in range(len(pages))]
             text = contents_html(toc_parts(toc), titles, firsts, book.get("title", ""))
-            print_documents([(text, contents, MARGIN)])
+            printer.document(text, contents, MARGIN)
             printed = len(PdfReader(contents).pages)
             if printed == contents_length:
                 break
@@ -282,12 +334,12 @@ def make_pdf(html_dir, out, toc=ROOT / "_toc.yml", log=print, workers=2):
         footer_titles = ["Contents"] * contents_length + [title for title, length in zip(titles, lengths, strict=True)
                                                           for _ in range(length)]
         footers = folder / "footers.pdf"
-        print_documents([(footers_html(footer_titles), footers, {"top": "0", "bottom": "0", "left": "0", "right": "0"})])
+        printer.document(footers_html(footer_titles), footers, {"top": "0", "bottom": "0", "left": "0", "right": "0"})
+        stack.close()  # the browser is done
         stamps = PdfReader(footers)
         if len(stamps.pages) < len(writer.pages):
             raise SystemExit(f"the footers printed on {len(stamps.pages)} pages for a book of {len(writer.pages)}")
-        for page, stamp in zip(writer.pages, list(stamps.pages)[:len(writer.pages)], strict=True):
-            page.merge_page(stamp)
+        stamp(writer, list(stamps.pages)[:len(writer.pages)])
         log(f"printed {len(pages)} pages of the table of contents and {len(writer.pages)} PDF pages "
             f"in {time.perf_counter() - start:.0f} s")
     writer.add_metadata({"/Title": book.get("title", ""), "/Author": book.get("author", "")})
