@@ -14,10 +14,11 @@ import unicodedata
 
 import pytest
 
-from conftest import ROOT, book_notebook_mds, code_cells, run, toc_files
+from conftest import ROOT, book_notebook_mds, code_cells, run, start_clean_build, toc_files
 
 sys.path.insert(0, str(ROOT / "tools"))
 import make_pdf  # noqa: E402
+from exec_pool import POOL  # noqa: E402
 
 RAW_TEX = ("$$", "\\frac", "\\mathbb", "\\begin{", "\\(", "\\[")
 # make_pdf's bottom margin in points: the page's content ends there, its footer is below it.
@@ -134,21 +135,17 @@ class PrintedBook(tuple):
     .empty_frames: [(page number, box)] of the pages that end in an empty frame."""
 
 
-@pytest.fixture(scope="session")
-def book_pdf(clean_build, tmp_path_factory):
-    result, html_dir = clean_build
+def print_and_read(result, html_dir, out):
+    """Print the built site to `out` and read every page back: a PrintedBook, or the reason there is none.
+    A job of the execution pool: it keeps a slot busy while the browser tests run in the test process."""
     missing = [name for name in toc_files() if not (html_dir / f"{name}.html").exists()]
     if missing:
-        pytest.fail(f"the clean build has no page for {missing}, so there is nothing to print:\n"
-                    + result.stdout[-2000:] + result.stderr[-2000:])
+        return (f"the clean build has no page for {missing}, so there is nothing to print:\n"
+                + result.stdout[-2000:] + result.stderr[-2000:])
     from pypdf import PdfReader
 
-    out = tmp_path_factory.mktemp("pdf") / "book.pdf"
     start = time.perf_counter()  # how long printing takes, reported on failure only
-    # in a thread of its own: Playwright's sync API refuses to start inside the event loop of the
-    # session's browser fixture, which runs in this thread when the whole suite runs
-    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        chapters = pool.submit(make_pdf.make_pdf, html_dir, out, log=lambda line: None).result()
+    chapters = make_pdf.make_pdf(html_dir, out, log=lambda line: None)
     seconds = time.perf_counter() - start
     reader = PdfReader(out)
     texts, empty_frames = [], []
@@ -160,6 +157,45 @@ def book_pdf(clean_build, tmp_path_factory):
             empty_frames.append((number, frame))
     printed = PrintedBook((reader, texts, chapters, html_dir, seconds))
     printed.empty_frames = empty_frames
+    return printed
+
+
+_pdf = {}
+
+
+def prefetch(items, tmp_path_factory):
+    """Once the clean build is done, hand the pool the printing of the book (conftest calls this at
+    collection), so that it runs beside the browser tests rather than after them."""
+    if _pdf or not any("book_pdf" in item.fixturenames for item in items):
+        return
+    out = tmp_path_factory.mktemp("pdf") / "book.pdf"
+    done = concurrent.futures.Future()
+    _pdf["future"] = done
+
+    def after_build(build):
+        try:
+            result, html_dir = build.result()
+            job = POOL.submit("pdf", "print and read", print_and_read, result, html_dir, out, estimate=90.0)
+            job.add_done_callback(lambda f: done.set_exception(f.exception()) if f.exception()
+                                  else done.set_result(f.result()))
+        except BaseException as error:  # noqa: BLE001 (the fixture reports it)
+            done.set_exception(error)
+
+    start_clean_build(tmp_path_factory).add_done_callback(after_build)
+
+
+@pytest.fixture(scope="session")
+def book_pdf(clean_build, tmp_path_factory):
+    """The printed book (the pool's job that prefetch started, or a print made here when none was)."""
+    if "future" in _pdf:
+        future = _pdf["future"]
+        while not future.done():  # in short waits, so that Ctrl-C still stops the run
+            concurrent.futures.wait([future], timeout=1.0)
+        printed = future.result()
+    else:
+        printed = print_and_read(*clean_build, tmp_path_factory.mktemp("pdf") / "book.pdf")
+    if isinstance(printed, str):
+        pytest.fail(printed)
     return printed
 
 

@@ -29,11 +29,13 @@ JOB_PHASES = {
     "wrong methods": "wrong-method runs (pool)",
     "grading": "grading runs (pool)",
     "tampering": "tampering tries, graded (pool)",
+    "pdf": "PDF: print and read back (pool)",
+    "fork kernel": "forked kernels compared with a normal one (pool)",
 }
 TEST_PHASES = {
     "tests/test_browser.py": "browser: page visits, audits, weight, search",
     "tests/test_reader_view.py": "browser: page visits, audits, weight, search",
-    "tests/test_pdf.py": "PDF (print and parse)",
+    "tests/test_pdf.py": "PDF: checks of the printed book",
     "tests/test_jupyterlab.py": "JupyterLab",
     "tests/test_build.py": "checks of the built site's files",
     "tests/test_executed_pages.py": "checks of the built site's files",
