@@ -268,6 +268,8 @@ def order(item):
     names = set(getattr(item, "fixturenames", ()))
     if names & NEEDS_POOL or getattr(item, "originalname", None) in RUNS_IN_POOL:
         return 2
+    if "book_pdf" in names:  # the pool prints the book while the browser tests run: read it after them
+        return 1.5
     return 1 if names & NEEDS_BUILD else 0
 
 
