@@ -223,7 +223,7 @@ def browser():
 # Fixtures that wait for the clean build, and fixtures that wait for notebook runs of the pool.
 BUILT = {"clean_build", "site", "visits", "book_pdf"}
 NEEDS_BUILD = BUILT | {"browser", "lab"}
-NEEDS_POOL = {"nbval_results", "student_runs", "chapter_runs", "graded", "tampering_runs"}
+NEEDS_POOL = {"nbval_results", "student_runs", "chapter_runs", "graded", "tampering_runs", "probes"}
 
 
 def wanted_chapters(items, fixture):
@@ -261,7 +261,8 @@ def pytest_configure(config):
 
 
 # Tests that run a notebook through the pool themselves, and wait for it.
-RUNS_IN_POOL = {"test_nbgrader_export", "test_student_kernels_cannot_import_the_build_tools"}
+RUNS_IN_POOL = {"test_nbgrader_export", "test_student_kernels_cannot_import_the_build_tools",
+                "test_interrupt_reaches_a_forked_kernel", "test_a_forked_kernel_that_dies_is_reported_dead"}
 
 
 def order(item):

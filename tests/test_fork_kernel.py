@@ -130,3 +130,16 @@ def test_a_forked_kernel_that_dies_is_reported_dead(server_running):
     with pytest.raises(DeadKernelError):
         POOL.run("fork kernel", "death", execute, ["import os\nos._exit(3)", "print('never')"], True, None,
                  estimate=8.0)
+
+
+def test_only_variables_that_imports_read_send_a_kernel_to_a_normal_start():
+    """A kernel whose environment differs from the server's in what importing torch or matplotlib reads
+    must start normally; one that differs in a per-kernel variable, or in a cache folder torch sets in its
+    own process's environment when it first uses the cache (after which every kernel has it), must not."""
+    server = {"HOME": "/root", "OMP_NUM_THREADS": "2", "PATH": "/bin"}
+    same = dict(server, JPY_PARENT_PID="1", PATH="/venv/bin:/bin", PYTHONPATH="/blockers",
+                TORCHINDUCTOR_CACHE_DIR="/tmp/torchinductor_root")
+    assert fork_kernel.differing(server, same) == []
+    assert fork_kernel.differing(server, dict(same, OMP_NUM_THREADS="1")) == ["OMP_NUM_THREADS"]
+    assert fork_kernel.differing(server, dict(same, TORCH_LOGS="+dynamo")) == ["TORCH_LOGS"]
+    assert fork_kernel.differing(server, dict(same, MPLBACKEND="agg")) == ["MPLBACKEND"]

@@ -49,6 +49,10 @@ PER_KERNEL = ("JPY_", "JUPYTER_", "NBVAL_", "FORK_KERNEL_", "PWD", "OLDPWD", "PA
 IMPORT_TIME = ("OMP_", "MKL_", "OPENBLAS_", "GOTO", "KMP_", "GOMP_", "TORCH", "PYTORCH", "CUDA", "NVIDIA",
                "MPL", "MATPLOTLIB", "PYTHON", "LD_", "NUMPY", "HOME", "XDG_", "LANG", "LC_", "TMPDIR", "IPYTHON",
                "TZ")
+# Matching IMPORT_TIME but read only when used, never by an import: torch sets TORCHINDUCTOR_CACHE_DIR
+# in a process's environment the first time it needs the cache (torch/_inductor/runtime/cache_dir_utils.py),
+# after which every kernel that process starts has it.
+READ_WHEN_USED = ("TORCHINDUCTOR_CACHE_DIR", "TRITON_CACHE_DIR")
 SOCKET_VARIABLE = "FORK_KERNEL_SOCKET"
 HEADER = struct.Struct("!I")
 
@@ -81,7 +85,7 @@ def _receive(conn, with_fds=False):
 def differing(server_env, kernel_env):
     """The import-time variables whose values differ between the server and a kernel (sorted)."""
     names = set(server_env) | set(kernel_env)
-    names = {n for n in names if n.startswith(IMPORT_TIME) and n != "PYTHONPATH" and n != "MPLBACKEND"}
+    names = {n for n in names if n.startswith(IMPORT_TIME) and n not in ("PYTHONPATH", "MPLBACKEND", *READ_WHEN_USED)}
     found = sorted(n for n in names if server_env.get(n) != kernel_env.get(n))
     if kernel_env.get("MPLBACKEND", INLINE) != INLINE:
         found.append("MPLBACKEND")

@@ -107,7 +107,6 @@ a script can collect the results of a whole class.
 import argparse
 import ast
 import concurrent.futures
-import contextlib
 import copy
 import csv
 import io
@@ -1286,7 +1285,14 @@ def references(spec, seed):
 def called_checks(spec, seed, record):
     """[(passed, text)] for an exercise the grader calls: one line for the values at the points drawn at
     grading time, one for the method counted on those same calls, one for where the value came from."""
-    silent = {"torch": __import__("torch"), "__name__": "grader_checker"}
+    # The checker's lines go to this call's own buffer through its module's `print`: redirecting
+    # sys.stdout would catch the lines of another grading that runs in another thread of the pool.
+    out = {"buffer": io.StringIO()}
+
+    def captured_print(*args, sep=" ", end="\n", **_):
+        out["buffer"].write(sep.join(map(str, args)) + end)
+
+    silent = {"torch": __import__("torch"), "__name__": "grader_checker", "print": captured_print}
     exec(CHECKER.read_text(), silent)
     check = silent["check_answer"]
     if record is None:
@@ -1301,10 +1307,9 @@ def called_checks(spec, seed, record):
     checks = []
 
     def run(name, got, want, **kwargs):
-        buffer = io.StringIO()
-        with contextlib.redirect_stdout(buffer):
-            ok = check(name, got, want, **kwargs)
-        return ok is True, parse_check_text(buffer.getvalue())
+        out["buffer"] = io.StringIO()
+        ok = check(name, got, want, **kwargs)
+        return ok is True, parse_check_text(out["buffer"].getvalue())
 
     label = f"values at {len(points)} {spec.get('drawn', 'points')} drawn at grading time"
     for call, want in zip(calls, expected, strict=True):
