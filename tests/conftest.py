@@ -271,6 +271,8 @@ def order(item):
         return 2
     if "book_pdf" in names:  # the pool prints the book while the browser tests run: read it after them
         return 1.5
+    if "lab" in names:  # JupyterLab opens the committed reader notebooks, not the build: while it runs
+        return 0
     return 1 if names & NEEDS_BUILD else 0
 
 

@@ -72,8 +72,9 @@ def grade_chapter(chapter):
         tries.append((f"{number}/solution", number, len(parts[number]["cells"]) - 1, right))
     tried = {tag for tag, _, _, _ in tries}
 
-    # run as a student's notebook is: only the cells the graded cells need (grade.prune)
-    _, results, _, _ = grade.grade_notebook(notebook, tries=tries)
+    # run as a student's notebook is: only the cells the graded cells need (grade.prune), here the tries
+    # and solutions of this file (the chapter's other exercises are not read)
+    _, results, _, _ = grade.grade_notebook(notebook, tries=tries, only=tried)
     return {r["exercise"]: r for r in results if r["exercise"] in tried}, unknown, numbers
 
 
