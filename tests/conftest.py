@@ -257,7 +257,14 @@ def pytest_configure(config):
         folder = tempfile.mkdtemp(prefix="fork-kernel-")
         config._fork_server, config._fork_socket = fork_kernel.start(folder)
         fork_kernel.install_kernelspec(folder, config._fork_socket)
+        # and nbval's own pytest processes, forks of a server that imported pytest and nbval once
+        config._runner_server, RUNNER["socket"] = fork_kernel.start(folder, "fork-runner",
+                                                                    fork_kernel.RUNNER_PRELOAD)
         os.environ["JUPYTER_PATH"] = os.pathsep.join(filter(None, [folder, os.environ.get("JUPYTER_PATH")]))
+
+
+# The socket of the server whose forks run `python -m pytest` for nbval (tools/fork_kernel.py), or None.
+RUNNER = {"socket": None}
 
 
 # Tests that run a notebook through the pool themselves, and wait for it.
@@ -329,8 +336,10 @@ def pytest_sessionfinish(session, exitstatus):
     if getattr(session.config, "_fork_socket", None):
         import fork_kernel
 
-        kernels = fork_kernel.counts(session.config._fork_socket)
+        kernels = dict(fork_kernel.counts(session.config._fork_socket),
+                       runner=fork_kernel.counts(RUNNER["socket"]))
         session.config._fork_server.terminate()
+        session.config._runner_server.terminate()
     log = dict(session.config._run_log, end=time.time(), cpus=os.cpu_count(), samples=sampler.samples,
                jobs=POOL.jobs, exitstatus=int(exitstatus), args=session.config.invocation_params.args,
                site_ready=_build.get("ready"), kernels=kernels)

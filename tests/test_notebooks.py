@@ -12,7 +12,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from conftest import BIN, ROOT, notebook_seconds, run, toc_notebooks, wanted_chapters
+from conftest import BIN, ROOT, RUNNER, notebook_seconds, run, toc_notebooks, wanted_chapters
 
 sys.path.insert(0, str(ROOT / "tools"))
 import nbformat  # noqa: E402
@@ -48,8 +48,13 @@ def nbval_one(notebook_path, work, env):
     nbformat.write(notebook, copy)
     outputs_dir = work / "outputs"
     report = work / f"{notebook_path.stem}.junit.xml"
+    # `python -m pytest`, started as a fork of the runner server when the run has one (conftest.RUNNER)
+    start = [str(BIN / "python"), "-m"]
+    if RUNNER["socket"]:
+        start = [str(BIN / "python"), str(ROOT / "tools" / "fork_kernel.py"), "run-module"]
+        env = dict(env, FORK_KERNEL_SOCKET=RUNNER["socket"])
     process = run(
-        [str(BIN / "python"), "-m", "pytest", "--nbval-lax", "-p", "no:cacheprovider", "-p", "nbval_outputs",
+        [*start, "pytest", "--nbval-lax", "-p", "no:cacheprovider", "-p", "nbval_outputs",
          "-q", f"--junitxml={report}", "-o", "junit_family=xunit1", "--rootdir", str(folder), str(copy)],
         cwd=folder, extra_env=dict(env, NBVAL_OUTPUTS_DIR=str(outputs_dir)),
     )

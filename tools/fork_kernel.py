@@ -37,8 +37,14 @@ import sys
 # Imported once in the server. Left out on purpose: matplotlib.pyplot (importing it picks a backend, which a
 # kernel picks itself); matplotlib_inline (its import registers the figure display with the running IPython,
 # of which the server has none); ipykernel.kernelapp (its class reads JPY_PARENT_PID when it is defined).
+# The server of the nbval runs (tests/test_notebooks.py): `python -m pytest --nbval-lax ...` imports these
+# (about 2 s of CPU each time, half of it jsonschema's optional rfc3987_syntax building its grammar).
+RUNNER_PRELOAD = ("pytest", "nbval.plugin", "jupyter_client", "nbformat", "jsonschema")
+# nbformat, jsonschema and docutils: what myst_nb's glue imports on its first call in the build's kernels
+# (1.2 s each); myst_nb itself stays out (the Colab-like kernels must fail to import it).
 PRELOAD = ("numpy", "torch", "torch._dynamo", "torch.func", "torch.utils.benchmark", "torch.profiler",
-           "matplotlib", "IPython", "ipykernel.ipkernel", "ipykernel.zmqshell")
+           "matplotlib", "IPython", "ipykernel.ipkernel", "ipykernel.zmqshell", "nbformat", "jsonschema",
+           "docutils.nodes")
 # The backend ipykernel sets when none is set (ipykernel/kernelapp.py, init_gui_pylab): matplotlib reads
 # MPLBACKEND when it is imported, so the server imports it with the value every kernel would set.
 INLINE = "module://matplotlib_inline.backend_inline"
@@ -96,8 +102,9 @@ def differing(server_env, kernel_env):
 # The server
 
 
-def serve(path):
-    """Import PRELOAD, listen on the Unix socket `path`, fork a kernel per request; exit with the parent."""
+def serve(path, preload=PRELOAD):
+    """Import `preload`, listen on the Unix socket `path`, fork a kernel (or the requested module's `python
+    -m` run) per request; exit with the parent."""
     # bound first: a launcher that comes while the imports run waits for them
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(path)
@@ -105,10 +112,11 @@ def serve(path):
     base_path = sys.path[1:]  # sys.path[0] is this file's folder; PYTHONPATH is unset for the server
     server_env = dict(os.environ)
     os.environ["MPLBACKEND"] = INLINE
-    for name in PRELOAD:
+    for name in preload:
         __import__(name)
     del os.environ["MPLBACKEND"]
-    assert "ipykernel.kernelapp" not in sys.modules and "matplotlib_inline" not in sys.modules
+    if preload == PRELOAD:  # the kernels' server: none of what a kernel must import itself, or not at all
+        assert not {"ipykernel.kernelapp", "matplotlib_inline", "myst_nb", "sphinx", "jupytext"} & set(sys.modules)
     parent = os.getppid()
     kernels = {}  # pid -> connection to its launcher
     import select
@@ -219,7 +227,7 @@ def _become_kernel(request, fds, base_path):
             sys.modules["numpy.random"].seed()
         if "torch" in sys.modules:
             sys.modules["torch"].seed()
-        runpy.run_module("ipykernel_launcher", run_name="__main__", alter_sys=True)
+        runpy.run_module(request.get("module", "ipykernel_launcher"), run_name="__main__", alter_sys=True)
         code = 0
     except SystemExit as done:
         code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
@@ -229,21 +237,25 @@ def _become_kernel(request, fds, base_path):
         traceback.print_exc()
         code = 1
     try:
+        import atexit
+
+        atexit._run_exitfuncs()  # as the interpreter does when a normal process ends
         sys.stdout.flush()
         sys.stderr.flush()
     finally:
         os._exit(code)
 
 
-def start(folder):
-    """Start the server (a child of this process) with its socket in `folder`; return (process, socket path).
-    Kernels started from a kernelspec of install_kernelspec use it until this process ends."""
+def start(folder, name="fork-kernel", preload=PRELOAD):
+    """Start a server (a child of this process) with its socket in `folder`; return (process, socket path).
+    Kernels started from a kernelspec of install_kernelspec use it until this process ends; so does
+    `python fork_kernel.py run-module MODULE ARGS...` with FORK_KERNEL_SOCKET set to the socket path."""
     import subprocess
 
-    path = os.path.join(str(folder), "fork-kernel.sock")
+    path = os.path.join(str(folder), f"{name}.sock")
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    process = subprocess.Popen([sys.executable, os.path.abspath(__file__), "serve", path], env=env,
-                               cwd=str(folder), stdin=subprocess.DEVNULL)
+    process = subprocess.Popen([sys.executable, os.path.abspath(__file__), "serve", path, ",".join(preload)],
+                               env=env, cwd=str(folder), stdin=subprocess.DEVNULL)
     import time
 
     deadline = time.time() + 30  # bound before its imports: a launcher that connects then waits for them
@@ -273,14 +285,16 @@ def install_kernelspec(data_dir, socket_path):
 # The launcher (the kernelspec's command)
 
 
-def launch(args):
+def launch(args, module="ipykernel_launcher"):
+    """Be `python -m module args` (a kernel by default): a fork of the server when it takes the request,
+    else exactly that command."""
     path = os.environ.pop(SOCKET_VARIABLE, "")
-    argv = ["-m ipykernel_launcher", *args]
-    normal = [sys.executable, "-m", "ipykernel_launcher", *args]
+    argv = [f"-m {module}", *args]
+    normal = [sys.executable, "-m", module, *args]
     try:
         conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         conn.connect(path)
-        _send(conn, {"cwd": os.getcwd(), "env": dict(os.environ), "argv": argv}, fds=(0, 1, 2))
+        _send(conn, {"cwd": os.getcwd(), "env": dict(os.environ), "argv": argv, "module": module}, fds=(0, 1, 2))
         reply, _ = _receive(conn)
     except OSError:
         reply = None
@@ -316,8 +330,10 @@ def launch(args):
 
 if __name__ == "__main__":
     if sys.argv[1:2] == ["serve"]:
-        serve(sys.argv[2])
+        serve(sys.argv[2], tuple(filter(None, sys.argv[3].split(","))) if len(sys.argv) > 3 else PRELOAD)
     elif sys.argv[1:2] == ["launch"]:
         launch(sys.argv[2:])
+    elif sys.argv[1:2] == ["run-module"] and len(sys.argv) > 2:
+        launch(sys.argv[3:], module=sys.argv[2])
     else:
-        sys.exit(f"usage: {sys.argv[0]} serve SOCKET | launch -f CONNECTION_FILE")
+        sys.exit(f"usage: {sys.argv[0]} serve SOCKET [MODULES] | launch -f CONNECTION_FILE | run-module MODULE ARGS")

@@ -132,6 +132,9 @@ def table(log):
         if kernels:
             lines.append(f"kernels: {kernels['forked']} started as forks of the fork server "
                          f"(tools/fork_kernel.py), {kernels['refused']} started normally (their environment differs)")
+            if kernels.get("runner"):
+                lines.append(f"nbval's pytest processes: {kernels['runner']['forked']} forks of the runner server, "
+                             f"{kernels['runner']['refused']} started normally")
         elif "kernels" in log:
             lines.append("kernels: every kernel started normally (TEST_FORK_KERNELS=0)")
         failed = [f"{j['kind']} {j['name']}" for j in jobs if j.get("ok") is False]
