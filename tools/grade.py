@@ -36,7 +36,7 @@ and rebuilds the notebook from this repository's pristine student edition, stude
   random nonce made by this run writes JSON lines to a file (also named with the nonce) in a folder
   outside the notebook's working folder. ✓ lines the student's code prints are ignored.
 
-**Exercises the grader calls itself** (tools/grade_specs.py lists them: jacobians_by_loop 1-3, hvp 1-2,
+**Exercises the grader calls itself** (tools/grade_specs/ lists them: jacobians_by_loop 1-3, hvp 1-2,
 vjp_vmap_jacrev 1-3, jacrev_vs_jacfwd 1). For these the notebook's own check is not run at all. After the last cell, the
 grader runs the student's exercise code again in a namespace of its own (a copy of the kernel's globals
 with the chapter's given names, `predict`, `rosenbrock`, ..., put back from the grader's copies after the
@@ -542,7 +542,7 @@ def _make_grader_recorder():
         return f"<{kind.__module__}.{kind.__qualname__} object>"
 
 
-    # The grader's own calls of the student's functions (the exercises of tools/grade_specs.py). Every
+    # The grader's own calls of the student's functions (the exercises of tools/grade_specs/). Every
     # function and class used here is taken now, before any student code runs: a later patch of torch,
     # builtins or the chapter's names does not change what is counted, saved or compared.
     import sys
@@ -553,18 +553,28 @@ def _make_grader_recorder():
     from torch.utils._python_dispatch import TorchDispatchMode
     from torch.utils._pytree import tree_leaves as leaves
 
+    import torch.autograd.functional as functional_module
+
     engine = autograd_module._engine_run_backward
     make_dual = forward_ad.make_dual
-    jacrev, vmap = func_module.jacrev, func_module.vmap
+    # transforms that return a function: each call of that function counts as "calls of NAME" (and
+    # "calls of NAME under vmap" inside a vmapped call); the others count each call of themselves
+    returning = ("jacrev", "jacfwd", "vmap", "grad", "grad_and_value", "hessian")
+    direct = ("vjp", "jvp", "linearize", "functional_call")
+    in_functional = ("jacobian", "hessian", "hvp", "vhp", "jvp", "vjp")
+    func_originals = {name: func_module.__dict__[name] for name in returning + direct}
+    functional_originals = {name: functional_module.__dict__[name] for name in in_functional}
+    compile_original = torch.compile
     save, equal, Generator = torch.save, torch.equal, torch.Generator
     count_nonzero = torch.count_nonzero
     is_tensor, Tensor, Parameter = torch.is_tensor, torch.Tensor, torch.nn.Parameter
     tanh_backward, sin = torch.ops.aten.tanh_backward.default, torch.ops.aten.sin.default
     wrapped = torch._C._functorch.is_functorch_wrapped_tensor
     batched = torch._C._functorch.is_batchedtensor
-    setattr_, exec_, dict_, type_, isinstance_ = setattr, exec, dict, type, isinstance
+    setattr_, exec_, dict_, type_, isinstance_, callable_ = setattr, exec, dict, type, isinstance, callable
     getframe = sys._getframe
-    counts, outputs, active = {}, {"backward": [], "jacrev": [], "vmap": []}, [False, 0]
+    counts, active = {}, [False, 0, 0]  # [counting, backward passes running, vmapped calls running]
+    outputs = {name: [] for name in ("backward",) + returning + direct}
 
     def add(name, k=1):
         counts[name] = counts.get(name, 0) + k
@@ -600,6 +610,11 @@ def _make_grader_recorder():
             add("forward-mode duals")
         return make_dual(*args, **kwargs)
 
+    def called(name):
+        add(f"calls of {name}")
+        if active[2]:
+            add(f"calls of {name} under vmap")
+
     def watching(transform, name):
         def watched(*args, **kwargs):
             transformed = transform(*args, **kwargs)
@@ -607,8 +622,12 @@ def _make_grader_recorder():
                 return transformed
 
             def run(*run_args, **run_kwargs):
-                add(f"calls of {name}")
-                out = transformed(*run_args, **run_kwargs)
+                called(name)
+                active[2] += name == "vmap"
+                try:
+                    out = transformed(*run_args, **run_kwargs)
+                finally:
+                    active[2] -= name == "vmap"
                 keep(name, out)
                 return out
 
@@ -616,7 +635,35 @@ def _make_grader_recorder():
 
         return watched
 
-    watched_jacrev, watched_vmap = watching(jacrev, "jacrev"), watching(vmap, "vmap")
+    def counting(function, name, kept=None):
+        def watched(*args, **kwargs):
+            if active[0]:
+                called(name)
+            out = function(*args, **kwargs)
+            if active[0] and kept:
+                keep(kept, out)
+            return out
+
+        return watched
+
+    watched_func = {name: watching(func_originals[name], name) for name in returning}
+    watched_func.update({name: counting(func_originals[name], name, name) for name in direct})
+    watched_functional = {name: counting(functional_originals[name], f"autograd.functional.{name}")
+                          for name in in_functional}
+
+    def watched_compile(*args, **kwargs):
+        if active[0]:
+            called("torch.compile")
+        compiled = compile_original(*args, **kwargs)
+        if not callable_(compiled) or not active[0]:
+            return compiled
+
+        def run(*run_args, **run_kwargs):
+            if active[0]:
+                called("a compiled function")
+            return compiled(*run_args, **run_kwargs)
+
+        return run
 
     aten = torch.ops.aten
     products = {aten.mm.default: lambda a, b: 2 * a.shape[0] * a.shape[1] * b.shape[1],
@@ -629,6 +676,7 @@ def _make_grader_recorder():
     class Count(TorchDispatchMode):
         def __torch_dispatch__(self, op, types, args=(), kwargs=None):
             add("torch operations")
+            add(f"aten.{op._overloadpacket.__name__}")  # every operation by name: "aten.tanh", "aten.mm"
             if op in products:
                 add("matrix FLOPs", products[op](*args))
             if op is tanh_backward and active[1]:
@@ -672,18 +720,23 @@ def _make_grader_recorder():
 
         return len(tensors) > 0 and all(one(t) for t in tensors)
 
+    def graphs():
+        utils = sys.modules.get("torch._dynamo.utils")  # imported only if something compiled
+        return utils.counters["stats"]["unique_graphs"] if utils is not None else 0
+
     def run_specs(namespace, seed, path, jobs):
-        # jobs: [(key, function name, setup, points, student code, provenance)]
+        # jobs: [(key, function name, setup, points, student code, provenance, options)]
         device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
         results = {}
         patched = [(autograd_module, "_engine_run_backward", watched_engine),
-                   (forward_ad, "make_dual", watched_make_dual),
-                   (func_module, "jacrev", watched_jacrev), (func_module, "vmap", watched_vmap)]
+                   (forward_ad, "make_dual", watched_make_dual), (torch, "compile", watched_compile)]
+        patched += [(func_module, name, new) for name, new in watched_func.items()]
+        patched += [(functional_module, name, new) for name, new in watched_functional.items()]
         originals = [(m, n, m.__dict__[n]) for m, n, _ in patched]
         for module, name, new in patched:
             setattr_(module, name, new)
         try:
-            for key, function, setup, points_source, code, provenance in jobs:
+            for key, function, setup, points_source, code, provenance, options in jobs:
                 ns = dict_(namespace)
                 ns["torch"] = torch
                 record = {"calls": [], "error": None}
@@ -692,7 +745,8 @@ def _make_grader_recorder():
                     exec_(setup, ns)
                     exec_(code, ns)
                     exec_(setup, ns)  # the chapter's names are the grader's again
-                    drawn = {"torch": torch, "count": add, "is_batched": batched}
+                    drawn = {"torch": torch, "count": add, "is_batched": batched,
+                             "under_vmap": lambda: active[2] > 0}
                     exec_(setup + points_source, drawn)
                     generator = Generator().manual_seed(seed)
                     calls = drawn["points"](generator, device)
@@ -707,15 +761,21 @@ def _make_grader_recorder():
                             kept.clear()
                     outputs.pop("accumulated", None)
                     call = {"value": None, "counts": {}, "error": None, "provenance": None}
+                    compiled_before = graphs()
                     active[0] = True
                     try:
-                        with Count():
+                        if options.get("dispatch", True):
+                            with Count():
+                                value = student(*args)
+                        else:  # a spec that compiles: counted without the dispatch mode
                             value = student(*args)
                     except BaseException as error:  # noqa: BLE001
                         call["error"] = f"{type_(error).__name__}: {error}"[:200]
                         value = None
                     finally:
-                        active[0], active[1] = False, 0
+                        active[0], active[1], active[2] = False, 0, 0
+                    if graphs() != compiled_before:
+                        add("graphs compiled", graphs() - compiled_before)
                     call["counts"] = dict_(counts)
                     call["value"] = portable(value)
                     if provenance:
@@ -996,9 +1056,11 @@ def build_graded(submission, chapter, nonce, results_path, tries=(), calls_seed=
     jobs = []
     for tag, entry in graded.items():
         if "spec" in entry:
+            # the hidden reference cells of an exercise the grader calls compare nothing: not kept for it
+            entry["cells"] = [i for i in entry["cells"] if i not in key_cells]
             spec = specs[entry["spec"]]
             jobs.append((tag, spec["function"], spec["setup"], spec["points"], entry["code"],
-                         spec.get("provenance")))
+                         spec.get("provenance"), {"dispatch": spec.get("dispatch", True)}))
     if jobs:  # the grader's calls, after every cell of the notebook (their seed exists only here)
         calls_cell = nbformat.v4.new_code_cell(
             f"{recorder}.run_specs(globals(), {calls_seed!r}, {str(calls_path)!r}, {jobs!r})")
@@ -1246,7 +1308,7 @@ def grade_notebook(submission, timeout=300, tries=(), prepare=None, whole=False,
 
 
 def read_calls(path):
-    """What the grader's calls returned (tools/grade_specs.py): {tag: record}, or {} when the cell never
+    """What the grader's calls returned (tools/grade_specs/): {tag: record}, or {} when the cell never
     wrote it. Loaded with weights_only: plain tensors, numbers, strings and containers only."""
     if not path.exists():
         return {}
@@ -1345,7 +1407,7 @@ def called_checks(spec, seed, record):
     else:
         checks.append((True, f"{label}: correct"))
     if spec.get("provenance"):
-        source = {"backward": "a backward pass", "jacrev": "jacrev", "vmap": "vmap"}[spec["provenance"]]
+        source = {"backward": "a backward pass"}.get(spec["provenance"], spec["provenance"])
         fine = all(call["provenance"] for call in calls)
         checks.append((fine, f"the value is what {source} returned: " + ("correct" if fine else "not right")))
     return checks
