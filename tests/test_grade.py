@@ -289,6 +289,40 @@ def test_the_recorder_compares_plain_values(tmp_path):
     assert [r.get("event") for r in records if "event" in r] == ["start", "end"]
 
 
+def test_the_grader_counts_each_transform_by_name(tmp_path):
+    """The counters the grader runs around its calls (tools/grade_specs/) name what was called: jacfwd
+    and jacrev apart, a jacrev inside vmap apart from one outside, torch.autograd.functional apart from
+    torch.func, each aten operation by name, and vjp and functional_call as direct calls."""
+    import torch
+
+    source = (grade.RECORDER_CELL.replace("__PATH__", repr(str(tmp_path / "results.jsonl")))
+              .replace("__CHECKER__", repr(grade.CHECKER.read_text())).replace("__NAME__", "_grader_test"))
+    namespace = {}
+    exec(source, namespace)
+    recorder = namespace["_grader_test"]
+    setup = "import torch\n\ndef f(x):\n    return torch.sin(x) * x\n"
+    points = "def points(g, device):\n    return [(torch.randn(3, generator=g),)]\n"
+    student = {
+        "forward": "def answer(x):\n    return torch.func.jacfwd(f)(x)",
+        "batched": "from torch.func import jacrev, vmap\n\ndef answer(x):\n"
+                   "    return vmap(jacrev(f))(x.expand(2, 3)), jacrev(f)(x)",
+        "functional": "def answer(x):\n    return torch.autograd.functional.jacobian(f, x)",
+        "direct": "def answer(x):\n    out, pull = torch.func.vjp(f, x)\n    return pull(torch.ones_like(out))",
+    }
+    jobs = [(key, "answer", setup, points, code, None, {}) for key, code in student.items()]
+    path = tmp_path / "calls.pt"
+    recorder.run_specs({}, 1, str(path), jobs)
+    counts = {key: record["calls"][0]["counts"] for key, record in torch.load(path).items()}
+    assert all(record["error"] is None for record in torch.load(path).values())
+    assert counts["forward"].get("calls of jacfwd") == 1 and "calls of jacrev" not in counts["forward"]
+    assert counts["forward"].get("forward-mode duals", 0) > 0 and counts["forward"].get("aten.sin", 0) > 0
+    assert counts["batched"].get("calls of jacrev") == 2 and counts["batched"].get("calls of vmap") == 1
+    assert counts["batched"].get("calls of jacrev under vmap") == 1
+    assert counts["functional"].get("calls of autograd.functional.jacobian") == 1
+    assert "calls of jacfwd" not in counts["functional"] and counts["functional"].get("backward passes", 0) > 0
+    assert counts["direct"].get("calls of vjp") == 1 and counts["direct"].get("backward passes") == 1
+
+
 def test_table_and_json_output(graded, monkeypatch, capsys, tmp_path):
     """The command prints the table (or JSON) and exits 0 whatever the grades; it exits 2 on an unreadable
     file or a notebook of no chapter."""

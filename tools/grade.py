@@ -612,7 +612,7 @@ def _make_grader_recorder():
 
     def called(name):
         add(f"calls of {name}")
-        if active[2]:
+        if active[2] > 0:
             add(f"calls of {name} under vmap")
 
     def watching(transform, name):
