@@ -14,59 +14,38 @@ how many get points with another copy of the grader (main's, for the before/afte
 import sys
 
 import pytest
-from chapter_exercises import answer_source, reader_solutions
 
 from conftest import ROOT
 
-sys.path.insert(0, str(ROOT / "tools"))
 sys.path.insert(0, str(ROOT / "tests" / "tampering"))
+sys.path.insert(0, str(ROOT / "tests"))
 import count  # noqa: E402
-import grade  # noqa: E402
-from exec_pool import POOL  # noqa: E402
+import test_wrong_methods  # noqa: E402
 
-_runs = {}
-
-
-def solutions(chapter, labels):
-    import nbformat
-
-    notebook = nbformat.read(grade.STUDENT_DIR / f"{chapter}.ipynb", as_version=4)
-    numbers = {cell.metadata["book"]["label"]: cell.metadata["book"]["exercise"] for cell in notebook.cells
-               if cell.metadata.get("book", {}).get("role") == "exercise"}
-    parts = grade.layout(notebook)
-    found = {}
-    for label in labels:
-        number = numbers[label]
-        student_part, check, _ = grade.split_exercise(notebook.cells[parts[number]["cells"][-1]].source)
-        found[number] = answer_source(student_part, "\n\n".join(reader_solutions(chapter)[number]), check)
-    return found
-
-
-def run(chapter):
-    labels = {label for label, *_ in count.load_tries(chapter)}
-    return count.grade_tries(grade, chapter, solutions=solutions(chapter, labels))[0]
-
-
-def prefetch(items, tmp_path_factory=None):
-    """Hand the execution pool one graded run of the tries per chapter the selected tests need (conftest
-    calls this at collection)."""
-    wanted = sorted({item.callspec.params["chapter"] for item in items
-                     if item.module.__name__ == __name__ and "tampering_runs" in item.fixturenames}
-                    - set(_runs))
-    for chapter in wanted:
-        _runs[chapter] = POOL.submit("tampering", chapter, run, chapter, estimate=40.0)
+# The tries are graded in the chapter's run of tests/test_wrong_methods.py (tags "N/tk", "N/vk"), beside its
+# wrong methods: one kernel per chapter for both files.
+prefetch = test_wrong_methods.prefetch
 
 
 @pytest.fixture(scope="session")
 def tampering_runs(request):
-    """{chapter: future of the graded tries}, each chapter a job of the execution pool."""
+    """{chapter: future of test_wrong_methods.grade_chapter}, each chapter a job of the execution pool."""
     prefetch([item for item in request.session.items if item.module.__name__ == __name__])
-    return _runs
+    return test_wrong_methods._runs
 
 
 @pytest.fixture
 def runs(tampering_runs, chapter):
-    return {chapter: tampering_runs[chapter].result()}
+    """{"k": try k, "vk": variant k, "N/solution": a solution} of the chapter's run."""
+    results, _, _ = tampering_runs[chapter].result()
+    found = {}
+    for tag, result in results.items():
+        kind = tag.split("/", 1)[1]
+        if kind.startswith("t"):
+            found[kind[1:]] = result
+        elif kind.startswith("v") or kind == "solution":
+            found[kind if kind.startswith("v") else tag] = result
+    return {chapter: found}
 
 
 @pytest.mark.parametrize("chapter, k", [(chapter, k) for chapter in count.chapters()

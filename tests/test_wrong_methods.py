@@ -22,6 +22,8 @@ from chapter_exercises import answer_source, reader_solutions
 from conftest import ROOT, notebook_seconds
 
 sys.path.insert(0, str(ROOT / "tools"))
+sys.path.insert(0, str(ROOT / "tests" / "tampering"))
+import count as tampering  # noqa: E402
 import grade  # noqa: E402
 from exec_pool import POOL  # noqa: E402
 
@@ -39,6 +41,11 @@ def chapters():
     return sorted(path.stem for path in WRONG_DIR.glob("*.py") if not path.stem.startswith("_"))
 
 
+def run_chapters():
+    """The chapters with a graded run: those with wrong methods or tampering tries."""
+    return sorted(set(chapters()) | set(tampering.chapters()))
+
+
 def params():
     found = []
     for chapter in chapters():
@@ -54,17 +61,26 @@ def labels(notebook):
 
 
 def grade_chapter(chapter):
-    """{tag: result} for one chapter's run: tag "N/k" for try k of WRONG, "N/solution" for the solution."""
+    """{tag: result} for one chapter's run: tag "N/k" for try k of WRONG, "N/tk" for try k of the chapter's
+    tests/tampering/ file and "N/vk" for its right variant k (tests/test_tampering.py reads these), and
+    "N/solution" for the solution of each tried exercise. One run serves both files: a kernel and the
+    chapter's set-up cells once."""
     notebook = nbformat.read(ROOT / "student" / f"{chapter}.ipynb", as_version=4)
     numbers = labels(notebook)
     parts = grade.layout(notebook)
     solutions = reader_solutions(chapter)
     tries, unknown = [], []
-    for k, (label, position, _, source) in enumerate(load(chapter)):
+    wrong = load(chapter) if (WRONG_DIR / f"{chapter}.py").exists() else []
+    for k, (label, position, _, source) in enumerate(wrong):
         if label not in numbers or not 0 <= position < len(parts[numbers[label]]["cells"]):
             unknown.append(k)  # no such exercise, or no such code cell in it
             continue
         tries.append((f"{numbers[label]}/{k}", numbers[label], position, source))
+    if chapter in tampering.chapters():
+        for k, (label, position, _, _, source, _) in enumerate(tampering.load_tries(chapter)):
+            tries.append((f"{numbers[label]}/t{k}", numbers[label], position, source))
+        for k, (label, position, _, source) in enumerate(tampering.load_variants(chapter)):
+            tries.append((f"{numbers[label]}/v{k}", numbers[label], position, source))
     for number in sorted({n for _, n, _, _ in tries}):
         check_index = parts[number]["cells"][-1]
         student_part, check, _ = grade.split_exercise(notebook.cells[check_index].source)
@@ -86,7 +102,7 @@ def prefetch(items, tmp_path_factory=None):
     collection)."""
     wanted = sorted({item.callspec.params["chapter"] for item in items
                      if getattr(item, "callspec", None) and "chapter" in item.callspec.params
-                     and "chapter_runs" in item.fixturenames} - set(_runs))
+                     and {"chapter_runs", "tampering_runs"} & set(item.fixturenames)} - set(_runs))
     for chapter in wanted:
         # a pruned run is shorter than the chapter
         _runs[chapter] = POOL.submit("wrong methods", chapter, grade_chapter, chapter,

@@ -26,9 +26,8 @@ JOB_PHASES = {
     "build: render": "clean build: render, jupyter-book build --all (pool)",
     "nbval": "reader notebooks, nbval (pool)",
     "student": "student editions (pool)",
-    "wrong methods": "wrong-method runs (pool)",
+    "wrong methods": "wrong-method and tampering runs, graded (pool)",
     "grading": "grading runs (pool)",
-    "tampering": "tampering tries, graded (pool)",
     "pdf": "PDF: print and read back (pool)",
     "fork kernel": "forked kernels compared with a normal one (pool)",
 }
