@@ -565,6 +565,9 @@ def _make_grader_recorder():
     func_originals = {name: func_module.__dict__[name] for name in returning + direct}
     functional_originals = {name: functional_module.__dict__[name] for name in in_functional}
     compile_original = torch.compile
+    # True while Dynamo traces: the outputs of a transform traced into a compiled graph are not kept
+    # (keeping them calls functorch's C functions, which Dynamo cannot trace: the graph would break)
+    is_compiling = torch.compiler.is_compiling
     save, equal, Generator = torch.save, torch.equal, torch.Generator
     count_nonzero = torch.count_nonzero
     is_tensor, Tensor, Parameter = torch.is_tensor, torch.Tensor, torch.nn.Parameter
@@ -628,7 +631,8 @@ def _make_grader_recorder():
                     out = transformed(*run_args, **run_kwargs)
                 finally:
                     active[2] -= name == "vmap"
-                keep(name, out)
+                if not is_compiling():
+                    keep(name, out)
                 return out
 
             return run
@@ -640,7 +644,7 @@ def _make_grader_recorder():
             if active[0]:
                 called(name)
             out = function(*args, **kwargs)
-            if active[0] and kept:
+            if active[0] and kept and not is_compiling():
                 keep(kept, out)
             return out
 
@@ -733,6 +737,13 @@ def _make_grader_recorder():
         patched += [(func_module, name, new) for name, new in watched_func.items()]
         patched += [(functional_module, name, new) for name, new in watched_functional.items()]
         originals = [(m, n, m.__dict__[n]) for m, n, _ in patched]
+        if any(not options.get("dispatch", True) for *_, options in jobs):
+            # Dynamo's table of torch's functions is built at its first use, from the names as they are
+            # then: built now, before the counters are put in, it names torch's own functions (built
+            # later, it names the counters instead, and a compiled transform runs eagerly)
+            import torch._dynamo.trace_rules as trace_rules
+
+            trace_rules.get_torch_obj_rule_map()
         for module, name, new in patched:
             setattr_(module, name, new)
         try:
@@ -988,6 +999,9 @@ def build_graded(submission, chapter, nonce, results_path, tries=(), calls_seed=
               for number, entry in parts.items()}
     specs = grade_specs.SPECS.get(chapter, {})
     called = {number for number, label in labels.items() if label in specs}  # the grader calls these
+    # the checks of the exercises the grader calls do not run: what only they read is not remembered
+    # (a cell that remembers a name is kept by prune, a timing sweep with it)
+    remembered = set().union(*(names for number, names in protect.items() if number not in called))
 
     def check_cell(index, cell_source, tag=None):
         _, block, statements = split_exercise(pristine.cells[index].source)
@@ -1149,6 +1163,9 @@ def free_names(tree):
         for child in ast.iter_child_nodes(node):
             if isinstance(child, scopes):
                 inner = {n.id for n in ast.walk(child) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+                # a function or class defined inside is local too (the grader's recorder defines `graphs`)
+                inner |= {n.name for n in ast.walk(child) if n is not child and isinstance(
+                    n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
                 inner |= {a.arg for a in ast.walk(child) if isinstance(a, ast.arg)}
                 visit(child, local | inner)
             elif isinstance(child, ast.Name) and isinstance(child.ctx, ast.Load):

@@ -31,3 +31,27 @@ WRONG = [
 
     return jacobian''' + BIAS_CHECK),
 ]
+
+WRONG += [
+    ("ex-compilation-break-even", 0, "the compiled call left in the overhead: t_first / (t_eager - "
+     "t_compiled)", '''def break_even_calls(first_call_s, eager_s, compiled_s):
+    return first_call_s / (eager_s - compiled_s)'''),
+    ("ex-compilation-break-even", 0, "the first call over the eager time, no saving per call",
+     '''def break_even_calls(first_call_s, eager_s, compiled_s):
+    return first_call_s / eager_s'''),
+    ("ex-compilation-worth-it", 0, "the first call on top of n compiled calls", '''def total_times(n_calls, first_call_s, eager_s, compiled_s):
+    eager_total_s = n_calls * eager_s
+    compiled_total_s = first_call_s + n_calls * compiled_s
+    return eager_total_s, compiled_total_s, "compile" if compiled_total_s < eager_total_s else "eager"'''),
+    ("ex-compilation-worth-it", 0, "the compiled total without the first call", '''def total_times(n_calls, first_call_s, eager_s, compiled_s):
+    eager_total_s = n_calls * eager_s
+    compiled_total_s = n_calls * compiled_s
+    return eager_total_s, compiled_total_s, "compile" if compiled_total_s < eager_total_s else "eager"'''),
+    ("ex-compilation-recompiles", 0, "the default counted like dynamic=False (a graph per size)",
+     '''def predicted_compiles(batch_sizes):
+    distinct = len(set(batch_sizes))
+    return (distinct, distinct, 1)'''),
+    ("ex-compilation-recompiles", 0, "a graph per call, repeated sizes counted again",
+     '''def predicted_compiles(batch_sizes):
+    return (len(batch_sizes), 2, 1)'''),
+]
