@@ -67,3 +67,72 @@ VARIANTS = [
     ("ex-custom-count-backward", 0, "a list, not a tuple, and an int() of the size", '''def predicted_backward_calls(rows, n):
     return [1, int(rows)]'''),
 ]
+
+_CUMSUM_CLASS = """class NumpyCumsum(torch.autograd.Function):
+    @staticmethod
+    def forward(x):
+        return cumsum_numpy(x)
+
+    @staticmethod
+    def setup_context(ctx, inputs, output):
+        pass
+
+    @staticmethod
+    def backward(ctx, grad_y):
+        return grad_y.flip(-1).cumsum(-1).flip(-1)
+
+    @staticmethod
+    def vmap(info, in_dims, x):
+"""
+
+TRIES += [
+    ("ex-custom-vmap-rule", 0, "counters", "the rule switched by where the batch dimension is: the "
+     "NumPy forward for the notebook's last dimension, torch.cumsum otherwise", _CUMSUM_CLASS + '''        (x_bdim,) = in_dims
+        if x_bdim == x.dim() - 1:
+            return NumpyCumsum.apply(x.movedim(x_bdim, 0)), 0
+        return torch.cumsum(x.movedim(x_bdim, 0), dim=-1), 0''', None),
+    ("ex-custom-vmap-rule", 0, "counters", "torch.cumsum written into the very tensor the NumPy "
+     "forward made (one NumPy call, its storage returned)", _CUMSUM_CLASS + '''        x = x.movedim(in_dims[0], 0)
+        result = NumpyCumsum.apply(x)
+        with torch.no_grad():
+            result.copy_(torch.cumsum(x, dim=-1))
+        return result, 0''', None),
+    ("ex-custom-vmap-rule", 0, "patching", "the check's record of NumPy results (found in globals()) "
+     "given a torch.cumsum's storage", _CUMSUM_CLASS + '''        result = torch.cumsum(x.movedim(in_dims[0], 0), dim=-1)
+        for name, value in list(globals().items()):
+            if name.startswith("NumpyResults"):
+                value.made.append(result.untyped_storage().data_ptr())
+        return result, 0''', None),
+    ("ex-custom-hvp", 0, "counters", "the method switched by size: the log-sum-exp formula (and a "
+     "dummy grad) at the notebook's 50 inputs, the whole Hessian elsewhere", '''def hvp_without_jvp(f, x, v):
+    if len(x) == 50:
+        grad(f)(x)
+        s = torch.softmax(x, dim=0)
+        return s * v - s * (s @ v)
+    return jacrev(jacrev(f))(x) @ v''', None),
+    ("ex-custom-hvp", 0, "copying", "the answer key found in globals(), by size, plus a dummy grad",
+     '''def hvp_without_jvp(f, x, v):
+    grad(f)(x)
+    key = next(v for k, v in globals().items() if k.startswith("reference_3"))
+    return key["hvp"] if len(x) == 50 and torch.equal(v, globals().get("v_hvp", v)) \\
+        else key["hvp of another Function"]''', None),
+    ("ex-custom-hvp", 0, "patching", "torch.allclose patched to say yes, zeros returned after one "
+     "grad", '''torch.allclose = lambda *args, **kwargs: True
+
+
+def hvp_without_jvp(f, x, v):
+    return grad(f)(x) * 0''', None),
+]
+
+VARIANTS += [
+    ("ex-custom-vmap-rule", 0, "torch.movedim, the batch dimension named", _CUMSUM_CLASS + '''        batch_dim = in_dims[0]
+        return NumpyCumsum.apply(torch.movedim(x, batch_dim, 0)), 0'''),
+    ("ex-custom-hvp", 0, "double backward with torch.autograd.grad and create_graph",
+     '''def hvp_without_jvp(f, x, v):
+    x = x.detach().requires_grad_(True)
+    (g,) = torch.autograd.grad(f(x), x, create_graph=True)
+    return torch.autograd.grad(g, x, v)[0]'''),
+    ("ex-custom-hvp", 0, "torch.autograd.functional.vhp (a vhp is an hvp for a symmetric H)",
+     '''def hvp_without_jvp(f, x, v):
+    return torch.autograd.functional.vhp(f, x, v)[1]'''),
+]
