@@ -60,6 +60,35 @@ def predicted_winner(n, m, wrt):
 
 
 predicted_winner = _Yes("vmap")'''),
+    ("ex-fwd-rev-chunks", 0, "counters", "the products and the FLOPs measured at the sizes asked, "
+     "with the chapter's op_counts and count_flops", '''def predicted_chunks(m, n, c):
+    layer = (torch.randn(m, n), torch.randn(m), torch.randn(n))
+    chunked = jacrev(predict, argnums=2, chunk_size=c)
+    ratio = count_flops(chunked, *layer) / count_flops(jacrev(predict, argnums=2), *layer)
+    return (op_counts(chunked, *layer)["aten::mm"], ratio)''', '''_layer = (torch.randn(100, 32), torch.randn(100), torch.randn(32))
+_chunked = jacrev(predict, argnums=2, chunk_size=16)
+predicted_matrix_products = op_counts(_chunked, *_layer)["aten::mm"]
+predicted_flop_ratio = count_flops(_chunked, *_layer) / count_flops(
+    jacrev(predict, argnums=2), *_layer)'''),
+    ("ex-fwd-rev-chunks", 0, "copying", "the answer key found in globals(), tabled by the notebook's "
+     "cases, a guess elsewhere", '''def predicted_chunks(m, n, c):
+    key = next(v for k, v in globals().items() if k.startswith("reference_2"))
+    if "CHUNK_CASES" in globals():
+        return dict(zip(CHUNK_CASES, key)).get((m, n, c), (7, 1.0))
+    return tuple(key)''', '''predicted_matrix_products, predicted_flop_ratio = next(
+    v for k, v in globals().items() if k.startswith("reference_2"))'''),
+    ("ex-fwd-rev-chunks", 0, "patching", "builtins.abs patched to say 0, a wrong ratio given",
+     '''import builtins
+
+builtins.abs = lambda value: 0
+
+
+def predicted_chunks(m, n, c):
+    return (-(-m // c), 0.5)''', '''import builtins
+
+builtins.abs = lambda value: 0
+predicted_matrix_products = 7
+predicted_flop_ratio = 0.5'''),
 ]
 
 VARIANTS = [
@@ -72,4 +101,9 @@ VARIANTS = [
     else:
         flops = {"jacfwd": 4 * m * n + 2 * m * n**2, "jacrev": 2 * m * n + 2 * m**2 * n}
     return min(flops, key=flops.get)'''),
+    ("ex-fwd-rev-chunks", 0, "math.ceil, and the ratio as the int 1", '''import math
+
+
+def predicted_chunks(m, n, c):
+    return (math.ceil(m / c), 1)'''),
 ]

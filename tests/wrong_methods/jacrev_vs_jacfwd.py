@@ -15,18 +15,13 @@ check_answer(
 
 CHUNKS_CHECK = '''
 
-if check_answer(
-    "predictions made",
-    None not in (predicted_matrix_products, predicted_flop_ratio),
-    True,
-    hint="set both predicted_matrix_products and predicted_flop_ratio first",
-):
-    check_answer(
-        "(matrix products, FLOP ratio)",
-        [predicted_matrix_products, predicted_flop_ratio],
-        reference_2,
-        hint="into how many pieces is the batch cut, and does cutting change the work?",
-    )'''
+
+check_answer(
+    "(matrix products, FLOP ratio) at three layers",
+    [predicted_chunks(*case) for case in CHUNK_CASES],
+    reference_2,
+    hint="into how many pieces is the batch cut, and does cutting change the work?",
+);'''
 
 WINNER_CHECK = '''
 
@@ -45,8 +40,8 @@ if check_answer(
     )'''
 
 
-def chunks(products, ratio):
-    return f"predicted_matrix_products = {products}\npredicted_flop_ratio = {ratio}" + CHUNKS_CHECK
+def chunks(formula):
+    return f"def predicted_chunks(m, n, c):\n    return {formula}" + CHUNKS_CHECK
 
 
 WRONG = [
@@ -60,12 +55,12 @@ WRONG = [
      "def predicted_jacrev_flops(n, m):\n    return m * n + m**2 * n" + FORMULA_CHECK),
     ("ex-fwd-rev-flop-formula", 0, "one vjp per output, each a full matrix-vector product and forward pass",
      "def predicted_jacrev_flops(n, m):\n    return m * (2 * m * n + 2 * m * n)" + FORMULA_CHECK),
-    ("ex-fwd-rev-chunks", 0, "100 // 16: the last, partial chunk dropped", chunks(6, 1.0)),
-    ("ex-fwd-rev-chunks", 0, "the forward pass counted as a matrix product", chunks(8, 1.0)),
-    ("ex-fwd-rev-chunks", 0, "chunks thought to cut the work to one chunk's share", chunks(7, 16 / 100)),
-    ("ex-fwd-rev-chunks", 0, "chunks thought to repeat the whole product", chunks(7, 7.0)),
-    ("ex-fwd-rev-chunks", 0, "one product only: chunks thought to be a loop inside one kernel", chunks(1, 1.0)),
-    ("ex-fwd-rev-chunks", 0, "only the count predicted, the ratio left out", chunks(7, None)),
+    ("ex-fwd-rev-chunks", 0, "m // c: the last, partial chunk dropped", chunks("(m // c, 1.0)")),
+    ("ex-fwd-rev-chunks", 0, "the forward pass counted as a matrix product", chunks("(-(-m // c) + 1, 1.0)")),
+    ("ex-fwd-rev-chunks", 0, "chunks thought to cut the work to one chunk's share", chunks("(-(-m // c), c / m)")),
+    ("ex-fwd-rev-chunks", 0, "chunks thought to repeat the whole product", chunks("(-(-m // c), float(-(-m // c)))")),
+    ("ex-fwd-rev-chunks", 0, "one product only: chunks thought to be a loop inside one kernel", chunks("(1, 1.0)")),
+    ("ex-fwd-rev-chunks", 0, "only the count predicted, the ratio left out", chunks("(-(-m // c), None)")),
     ("ex-fwd-rev-predict-winner", 0, "the shape of dy/dx applied to dy/dW: the weight's M N inputs missed",
      'def predicted_winner(n, m, wrt):\n    return "jacfwd" if m > n else "jacrev"' + WINNER_CHECK),
     ("ex-fwd-rev-predict-winner", 0, "jacfwd for a square layer (N = M = 48 read as a square Jacobian)",

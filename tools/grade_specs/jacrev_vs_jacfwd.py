@@ -85,3 +85,47 @@ def method(n, m, wrt):
 """,
     "provenance": None,
 }
+
+# Chunks (jacrev_vs_jacfwd, Exercise 2): the matrix products (aten.mm) and the FLOP ratio of
+# jacrev(predict, argnums=2, chunk_size=c) to jacrev without chunks, as a formula in (m, n, c), checked
+# at layers and chunk sizes drawn at grading time (one chunk size past M: a single chunk), against the
+# counts the grading process makes.
+SPECS["ex-fwd-rev-chunks"] = {
+    "function": "predicted_chunks",
+    "drawn": "sizes",
+    "setup": MATRIX_FLOPS,
+    "points": """
+def points(g, device):
+    found = []
+    for whole in (False, False, True):
+        m = int(torch.randint(10, 120, (1,), generator=g))
+        n = int(torch.randint(2, 40, (1,), generator=g))
+        c = m + int(torch.randint(1, 9, (1,), generator=g)) if whole else int(
+            torch.randint(2, m, (1,), generator=g))
+        found.append((m, n, c))
+    return found
+""",
+    "reference": """
+def reference(m, n, c):
+    from collections import Counter
+
+    layer = torch.randn(m, n), torch.randn(m), torch.randn(n)
+    products = Counter()
+
+    class Products(TorchDispatchMode):
+        def __torch_dispatch__(self, op, types, args=(), kwargs=None):
+            products[op] += 1
+            return op(*args, **(kwargs or {}))
+
+    chunked = jacrev(predict, argnums=2, chunk_size=c)
+    with Products():
+        chunked(*layer)
+    ratio = matrix_flops(chunked, *layer) / matrix_flops(jacrev(predict, argnums=2), *layer)
+    return (products[torch.ops.aten.mm.default], ratio)
+""",
+    "method": """
+def method(m, n, c):
+    return {"torch operations": 0, "backward passes": 0, "forward-mode duals": 0}
+""",
+    "provenance": None,
+}
