@@ -30,7 +30,20 @@ check_answer("reverse over reverse", hvp_report(hvp_without_jvp), reference_3,
                   "once more, along v");
 '''
 
+_CALLS_CHECK = '''
+
+
+check_answer("backward calls at three shapes",
+             predictions_at(predicted_backward_calls, CALL_SHAPES), reference_1);
+'''
+
 WRONG = [
+    ("ex-custom-count-backward", 0, "jacrev thought to call backward once per row, as the loop does",
+     "def predicted_backward_calls(rows, n):\n    return (rows, rows)" + _CALLS_CHECK),
+    ("ex-custom-count-backward", 0, "the loop thought batched by autograd, like jacrev",
+     "def predicted_backward_calls(rows, n):\n    return (1, 1)" + _CALLS_CHECK),
+    ("ex-custom-count-backward", 0, "one call per entry of the Jacobian row (n per output)",
+     "def predicted_backward_calls(rows, n):\n    return (1, rows * n)" + _CALLS_CHECK),
     ("ex-custom-vmap-rule", 0, "a loop over the examples inside the vmap rule (one NumPy call each)",
      _CUMSUM_CLASS + '''        (x_bdim,) = in_dims
         rows = [NumpyCumsum.apply(x.select(x_bdim, i)) for i in range(x.shape[x_bdim])]

@@ -58,4 +58,14 @@ WRONG = [
     _, jvp_fn = linearize(f, x)
     vmap(jvp_fn)(us)  # only to satisfy the counters
     return layer_derivative(layer(x)) * layer_derivative(x) * us''' + FOUR_JVPS_CHECK),
+    ("ex-memory-chunks-by-hand", 0, "chunks sliced from the whole identity, built at once", '''def jacobian_in_chunks(f, x, k):
+    output, vjp_fn = vjp(f, x)
+    eye = torch.eye(output.numel(), device=output.device, dtype=output.dtype)
+    return torch.cat([vmap(vjp_fn)(eye[s:s + k])[0] for s in range(0, len(eye), k)])''' + CHUNKS_CHECK),
+    ("ex-memory-chunks-by-hand", 0, "one unit vector at a time: a loop of vjp_fn calls", '''def jacobian_in_chunks(f, x, k):
+    output, vjp_fn = vjp(f, x)
+    eye = torch.eye(output.numel(), device=output.device, dtype=output.dtype)
+    return torch.stack([vjp_fn(e)[0] for e in eye])''' + CHUNKS_CHECK),
+    ("ex-memory-value-and-grad", 0, "jacfwd of the loss (forward mode), the loss beside it", '''def gradient_and_loss(x, target):
+    return jacfwd(loss)(x, target), loss(x, target)''' + VALUE_AND_GRAD_CHECK),
 ]
