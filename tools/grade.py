@@ -583,7 +583,7 @@ def _make_grader_recorder():
         counts[name] = counts.get(name, 0) + k
 
     def keep(kind, values):
-        for t in values if isinstance_(values, (tuple, list)) else (values,):
+        for t in leaves(values):  # a tensor, or the tensors of a tuple, list or dict
             if is_tensor(t) and not wrapped(t):
                 outputs[kind].append(t.detach().clone())
 
@@ -720,13 +720,19 @@ def _make_grader_recorder():
             return value
         if depth < 5 and kind in (tuple, list):
             return [portable(v, depth + 1) for v in value]
+        if depth < 5 and kind is dict_:  # a dict shaped like a model's parameters
+            return {str(k): portable(v, depth + 1) for k, v in value.items()}
+        for base in (int, float):  # numpy's float64 and int64 become plain numbers
+            if isinstance_(value, base) and kind is not bool:
+                return base(value)
         return f"<{kind.__module__}.{kind.__qualname__} object>"
 
     def came_from(value, kind):
         if kind == "backward" and outputs.get("accumulated"):
             return True
         found = outputs[kind]
-        tensors = value if isinstance_(value, (tuple, list)) else (value,)
+        tensors = list(value.values()) if type_(value) is dict_ else value
+        tensors = tensors if isinstance_(tensors, (tuple, list)) else (tensors,)
 
         def one(t):
             if type_(t) is not Tensor:
@@ -1358,6 +1364,8 @@ _references = {}
 def detached(value):
     if isinstance(value, tuple):
         return tuple(detached(v) for v in value)
+    if isinstance(value, dict):
+        return {k: detached(v) for k, v in value.items()}
     return value.detach() if hasattr(value, "detach") else value
 
 

@@ -48,4 +48,16 @@ WRONG = [
     ("ex-params-ntk-gram", 0, "the chapter's NTK function (the answer key's way), reshaped", '''def ntk_gram_matrix(params, inputs):
     ntk = ntk_by_jacobian_contraction(params, inputs, inputs)
     return ntk.permute(0, 2, 1, 3).reshape(18, 18)''' + GRAM_CHECK),
+    ("ex-params-grad-norms", 0, "per_sample_grads_by_vmap called once per sample (a loop of "
+     "batches of one)", '''def per_sample_gradient_norms(params, inputs, targets):
+    norms = []
+    for n in range(inputs.shape[0]):
+        grads = per_sample_grads_by_vmap(params, inputs[n:n + 1], targets[n:n + 1])
+        norms.append(sum(g.pow(2).sum() for g in grads.values()))
+    return torch.stack(norms).sqrt()''' + NORMS_CHECK),
+    ("ex-params-ntk-gram", 0, "forward mode: vmap(jacfwd(...)) instead of vmap(jacrev(...))",
+     '''def ntk_gram_matrix(params, inputs):
+    blocks = vmap(torch.func.jacfwd(model_output), in_dims=(None, 0))(params, inputs)
+    stacked = torch.cat([b.reshape(inputs.shape[0] * 3, -1) for b in blocks.values()], 1)
+    return stacked @ stacked.T''' + GRAM_CHECK),
 ]

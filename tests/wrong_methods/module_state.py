@@ -26,7 +26,7 @@ WRONG = [
         return ((one_model(params, buffers, x) - targets) ** 2).mean()
 
     per_model = []
-    for i in range(num_models):
+    for i in range(next(iter(stacked_params.values())).shape[0]):
         params_i = {name: p[i] for name, p in stacked_params.items()}
         buffers_i = {name: b[i] for name, b in stacked_buffers.items()}
         per_model.append(grad(loss_of_one_model)(params_i, buffers_i))
@@ -52,7 +52,7 @@ WRONG = [
     ("ex-state-per-example", 0, "a loop of autograd.grad over batches of one",
      '''def per_example_gradients(params, X, Y):
     return per_example_grads_by_loop(model, X, Y)''' + _PER_EXAMPLE_CHECK),
-    ("ex-state-per-example", 0, "torch.autograd.functional.jacobian of the 12 losses",
+    ("ex-state-per-example", 0, "torch.autograd.functional.jacobian of the losses",
      '''def per_example_gradients(params, X, Y):
     names = list(params)
 
@@ -62,10 +62,24 @@ WRONG = [
 
     rows = torch.autograd.functional.jacobian(losses, tuple(params.values()))
     return dict(zip(names, rows))''' + _PER_EXAMPLE_CHECK),
-    ("ex-state-per-example", 0, "jacrev of the 12 losses (one forward pass, but no vmap)",
+    ("ex-state-per-example", 0, "jacrev of the losses (one forward pass, but no vmap)",
      '''def per_example_gradients(params, X, Y):
     def losses(params):
         return ((functional_call(model, params, (X,)) - Y) ** 2).mean(dim=1)
 
     return jacrev(losses)(params)''' + _PER_EXAMPLE_CHECK),
+    ("ex-state-per-example", 0, "vmap over the examples of jacrev of one example's loss",
+     '''def per_example_gradients(params, X, Y):
+    def loss_one(params, x, y):
+        prediction = functional_call(model, params, (x.unsqueeze(0),))
+        return ((prediction - y.unsqueeze(0)) ** 2).mean()
+
+    return vmap(jacrev(loss_one), in_dims=(None, 0, 0))(params, X, Y)''' + _PER_EXAMPLE_CHECK),
+    ("ex-state-ensemble-grads", 0, "the per-model gradients by forward mode: vmap of jacfwd",
+     '''def ensemble_gradients(stacked_params, stacked_buffers, x, targets):
+    def loss_of_one_model(params, buffers):
+        return ((one_model(params, buffers, x) - targets) ** 2).mean()
+
+    return vmap(torch.func.jacfwd(loss_of_one_model))(stacked_params, stacked_buffers)'''
+     + _ENSEMBLE_CHECK),
 ]
