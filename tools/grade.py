@@ -575,14 +575,19 @@ def _make_grader_recorder():
     getframe = sys._getframe
     counts, active = {}, [False, 0, 0]  # [counting, backward passes running, vmapped calls running]
     outputs = {name: [] for name in ("backward",) + returning + direct}
+    keeping = [False]
 
     def add(name, k=1):
         counts[name] = counts.get(name, 0) + k
 
     def keep(kind, values):
-        for t in values if isinstance_(values, (tuple, list)) else (values,):
-            if is_tensor(t) and not wrapped(t):
-                outputs[kind].append(t.detach().clone())
+        keeping[0] = True  # the grader's own copies are no operation of the student's
+        try:
+            for t in values if isinstance_(values, (tuple, list)) else (values,):
+                if is_tensor(t) and not wrapped(t):
+                    outputs[kind].append(t.detach().clone())
+        finally:
+            keeping[0] = False
 
     def watched_engine(*args, **kwargs):
         if not active[0]:
@@ -676,6 +681,8 @@ def _make_grader_recorder():
     class Count(TorchDispatchMode):
         def __torch_dispatch__(self, op, types, args=(), kwargs=None):
             add("torch operations")
+            if not active[2] and not keeping[0]:  # batched by hand, relabelled by vmap(lambda r: r)
+                add("torch operations outside vmap")
             add(f"aten.{op._overloadpacket.__name__}")  # every operation by name: "aten.tanh", "aten.mm"
             if op in products:
                 add("matrix FLOPs", products[op](*args))
