@@ -715,6 +715,8 @@ def _make_grader_recorder():
             return True
         found = outputs[kind]
         tensors = value if isinstance_(value, (tuple, list)) else (value,)
+        if isinstance_(value, (tuple, list)):  # (H, condition): the numbers beside the tensors are free
+            tensors = [t for t in tensors if type_(t) not in (int, float)]
 
         def one(t):
             if type_(t) is not Tensor:
