@@ -578,14 +578,19 @@ def _make_grader_recorder():
     getframe = sys._getframe
     counts, active = {}, [False, 0, 0]  # [counting, backward passes running, vmapped calls running]
     outputs = {name: [] for name in ("backward",) + returning + direct}
+    keeping = [False]
 
     def add(name, k=1):
         counts[name] = counts.get(name, 0) + k
 
     def keep(kind, values):
-        for t in leaves(values):  # a tensor, or the tensors of a tuple, list or dict
-            if is_tensor(t) and not wrapped(t):
-                outputs[kind].append(t.detach().clone())
+        keeping[0] = True  # the grader's own copies are no operation of the student's
+        try:
+            for t in leaves(values):  # a tensor, or the tensors of a tuple, list or dict
+                if is_tensor(t) and not wrapped(t):
+                    outputs[kind].append(t.detach().clone())
+        finally:
+            keeping[0] = False
 
     def watched_engine(*args, **kwargs):
         if not active[0]:
@@ -695,6 +700,8 @@ def _make_grader_recorder():
     class Count(TorchDispatchMode):
         def __torch_dispatch__(self, op, types, args=(), kwargs=None):
             add("torch operations")
+            if not active[2] and not keeping[0]:  # batched by hand, relabelled by vmap(lambda r: r)
+                add("torch operations outside vmap")
             add(f"aten.{op._overloadpacket.__name__}")  # every operation by name: "aten.tanh", "aten.mm"
             if op in products:
                 add("matrix FLOPs", products[op](*args))
@@ -733,6 +740,8 @@ def _make_grader_recorder():
         found = outputs[kind]
         tensors = list(value.values()) if type_(value) is dict_ else value
         tensors = tensors if isinstance_(tensors, (tuple, list)) else (tensors,)
+        if isinstance_(value, (tuple, list)):  # (H, condition): the numbers beside the tensors are free
+            tensors = [t for t in tensors if type_(t) not in (int, float)]
 
         def one(t):
             if type_(t) is not Tensor:

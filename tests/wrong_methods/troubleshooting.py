@@ -59,6 +59,20 @@ def clip_rows(rows):
      _CLIP + '''def clip_rows(rows):
     vmap(torch.norm)(rows)
     return torch.stack([clip_to_unit_norm(row) for row in rows])''' + _CLIP_CHECK),
+    ("ex-troubleshooting-clip", 0, "batched by hand, then passed through vmap(lambda r: r)",
+     _CLIP + '''def clip_rows(rows):
+    norms = rows.norm(dim=1, keepdim=True)
+    return vmap(lambda r: r)(rows / torch.clamp(norms, min=1))''' + _CLIP_CHECK),
+    ("ex-troubleshooting-clip", 0, "the original, vmapped as it is (its `if` raises under vmap)",
+     _CLIP + '''def clip_rows(rows):
+    return vmap(clip_to_unit_norm)(rows)''' + _CLIP_CHECK),
+    ("ex-troubleshooting-interleave", 0, "one vmap call per row, then stacked",
+     _INTERLEAVE + '''def _one(y):
+    return torch.stack([y, torch.zeros_like(y)], dim=-1).reshape(-1)
+
+
+def interleave_rows(ys):
+    return torch.cat([vmap(_one)(ys[i:i + 1]) for i in range(len(ys))])''' + _INTERLEAVE_CHECK),
     ("ex-troubleshooting-interleave", 0, "a Python loop over the rows",
      _INTERLEAVE + '''def interleave_rows(ys):
     return torch.stack([interleave_with_zeros(y) for y in ys])''' + _INTERLEAVE_CHECK),
@@ -79,4 +93,13 @@ def clip_rows(rows):
      '''def jacobian_of_complex_exp(z):
     jacrev(torch.sin)(z.real)
     return complex_jacobian_blocks(torch.exp(z))''' + _COMPLEX_CHECK),
+]
+
+WRONG += [
+    ("ex-troubleshooting-complex-exp", 0, "a Python loop of jacrev, one row of blocks per entry",
+     '''def jacobian_of_complex_exp(z):
+    real = as_real_function(torch.exp)
+    pairs = torch.view_as_real(z)
+    rows = [jacrev(lambda p, k=k: real(p)[k])(pairs) for k in range(len(z))]
+    return torch.stack(rows)''' + _COMPLEX_CHECK),
 ]
