@@ -17,6 +17,15 @@ RIGHT_JACFWD = '''def batch_jacobian_by_vmap_jacfwd(weight, bias, xs):
 REVERSE = '''def batch_jacobian_by_vmap_jacfwd(weight, bias, xs):
     return vmap(jacrev(predict, argnums=2), in_dims=(None, None, 0))(weight, bias, xs)'''
 
+LOSS_HEAD = '''targets = torch.randn(B, M, device=device)
+
+
+def squared_error(weight, bias, x, target):
+    return 0.5 * ((predict(weight, bias, x) - target) ** 2).sum()
+
+
+'''
+
 TRIES = [
     # Exercise 1: rebinding the names the check reads
     ("ex-batch-jacfwd-flops", 0, "rebinding", "vmap(jacrev) (reverse mode), with count_flops rebound "
@@ -246,6 +255,59 @@ def batch_jacobian_by_vmap_jacfwd(weight, bias, xs):
         return J @ x + 0 * predict(weight, bias, x)
 
     return vmap(jacfwd(linear), in_dims=(0, 0))(xs, formula)'''),
+    # Exercise 3 (the batch Hessian of the loss)
+    ("ex-batch-hessian-loss", 0, "rebinding", "squared_error rebound to a loss whose Hessian is the "
+     "analytic formula's quadratic (kept as a default argument), so that a vmapped hessian of it "
+     "returns the formula", LOSS_HEAD.replace(
+        "def squared_error", "def _given_squared_error") + '''def squared_error(weight, bias, x, target):
+    y = predict(weight, bias, x).detach()
+    c = (1 - y**2) ** 2 + (-2 * y * (1 - y**2)) * (y - target)
+    return 0.5 * x @ ((weight.T * c) @ weight) @ x
+
+
+def batch_hessian_of_loss(weight, bias, xs, targets, loss=squared_error):
+    return vmap(hessian(loss, argnums=2), in_dims=(None, None, 0, 0))(
+        weight, bias, xs, targets
+    )''', None),
+    ("ex-batch-hessian-loss", 0, "copying", "the analytic Hessians typed in, returned through "
+     "vmap(lambda h: h) after a dummy vmapped hessian call", LOSS_HEAD + '''def batch_hessian_of_loss(weight, bias, xs, targets):
+    vmap(hessian(squared_error, argnums=2), in_dims=(None, None, 0, 0))(weight, bias, xs, targets)
+    ys = predict(weight, bias, xs)
+    curvature = (1 - ys**2) ** 2 + (-2 * ys * (1 - ys**2)) * (ys - targets)
+    return torch.einsum("mi,km,mj->kij", weight, curvature, weight)''', None),
+    ("ex-batch-hessian-loss", 0, "counters", "a Python loop of hessian over the samples, relabelled "
+     "by vmap(lambda h: h)", LOSS_HEAD + '''def batch_hessian_of_loss(weight, bias, xs, targets):
+    rows = torch.stack([hessian(squared_error, argnums=2)(weight, bias, x, t)
+                        for x, t in zip(xs, targets)])
+    return vmap(lambda h: h)(rows)''', None),
+    ("ex-batch-hessian-loss", 0, "counters", "the per-sample formula passed through the vmapped "
+     "Hessian of a quadratic plus 0 * squared_error", LOSS_HEAD + '''def batch_hessian_of_loss(weight, bias, xs, targets):
+    def one(x, t):
+        y = predict(weight, bias, x)
+        c = (1 - y**2) ** 2 + (-2 * y * (1 - y**2)) * (y - t)
+        H_k = (weight.T * c) @ weight
+        return hessian(lambda z: 0.5 * z @ H_k @ z
+                       + 0 * squared_error(weight, bias, x + z, t))(torch.zeros_like(x))
+
+    return vmap(one)(xs, targets)''', None),
+    ("ex-batch-hessian-loss", 0, "counters", "the method switched by dtype: vmap(hessian) in "
+     "float64, a loop of hessian in float32 (the chapter's)", LOSS_HEAD + '''def batch_hessian_of_loss(weight, bias, xs, targets):
+    if xs.dtype == torch.float64:
+        return vmap(hessian(squared_error, argnums=2), in_dims=(None, None, 0, 0))(
+            weight, bias, xs, targets)
+    return torch.stack([hessian(squared_error, argnums=2)(weight, bias, x, t)
+                        for x, t in zip(xs, targets)])''', None),
+    ("ex-batch-hessian-loss", 0, "patching", "torch.allclose patched, the Hessian of the summed "
+     "batch loss cut into blocks (B times the FLOPs)", LOSS_HEAD + '''torch.allclose = lambda *args, **kwargs: True
+
+
+def batch_hessian_of_loss(weight, bias, xs, targets):
+    def batch_loss(xs):
+        return vmap(squared_error, in_dims=(None, None, 0, 0))(weight, bias, xs, targets).sum()
+
+    H_full = hessian(batch_loss)(xs)
+    samples = torch.arange(xs.shape[0])
+    return H_full[samples, :, samples, :]''', None),
     # patching
     ("ex-batch-jacfwd-flops", 0, "patching", "builtins.abs and torch.allclose patched to say the "
      "numbers are close, the ratio M / N and the reverse-mode Jacobian", '''import builtins
@@ -311,4 +373,11 @@ def batch_jacobian_by_vmap_jacfwd(weight, bias, xs):
     hessians = [B, M, N, N]
     full = [B, M, B, N]
     return [hessians, full]'''),
+    ("ex-batch-hessian-loss", 0, "hessian of a closure over the two batched arguments",
+     LOSS_HEAD + '''def batch_hessian_of_loss(weight, bias, xs, targets):
+    return vmap(hessian(lambda x, t: squared_error(weight, bias, x, t)))(xs, targets)'''),
+    ("ex-batch-hessian-loss", 0, "jacfwd(jacrev), what hessian stands for",
+     LOSS_HEAD + '''def batch_hessian_of_loss(weight, bias, xs, targets):
+    per_sample = jacfwd(jacrev(squared_error, argnums=2), argnums=2)
+    return vmap(per_sample, in_dims=(None, None, 0, 0))(weight, bias, xs, targets)'''),
 ]

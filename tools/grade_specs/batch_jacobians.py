@@ -40,6 +40,14 @@ def graded_forward_mode_exercise(kind, *args):
     return batch_jacobian_by_vmap_jacfwd(*args)
 """
 
+# Exercise 3: the loss the exercise gives, and the grader's own count of matrix FLOPs (its counter's
+# rules), run only in the grading process for the budget.
+LOSS_SETUP = BATCH_SETUP + """
+
+def squared_error(weight, bias, x, target):
+    return 0.5 * ((predict(weight, bias, x) - target) ** 2).sum()
+"""
+
 SPECS = {
     "ex-batch-jacfwd-flops": {
         "function": "graded_forward_mode_exercise",
@@ -124,5 +132,67 @@ def method(B, N, M):
     return {"torch operations": 0, "backward passes": 0, "forward-mode duals": 0}
 """,
         "provenance": None,
+    },
+    # Exercise 3: one batched call of hessian (forward over reverse) for the whole batch: one vmap, one
+    # backward pass and one forward-mode dual, where a loop over the B >= 3 samples, relabelled by vmap
+    # or not, makes B of each; N + 1 non-zero vectors through tanh (the gradient's, then one per input
+    # direction), where a formula passed through the Hessian of a quadratic pulls none; at the
+    # chapter's sizes (float32) and at two other sizes (float64); the matrix FLOPs within 1.5 times
+    # those of B single-sample Hessians (the Hessian of the summed batch loss, cut into blocks, does B
+    # times that); the value is what the vmapped call returned (a formula beside a dummy call is not).
+    "ex-batch-hessian-loss": {
+        "function": "batch_hessian_of_loss",
+        "setup": LOSS_SETUP,
+        "points": """
+def points(g, device):
+    found = []
+    for b, n, m, dtype in ((B, N, M, torch.float32), (3, 5, 9, torch.float64),
+                           (8, 7, 3, torch.float64)):
+        def draw(*shape):
+            return torch.randn(*shape, generator=g, dtype=dtype).to(device)
+
+        found.append((draw(m, n) / n**0.5, draw(m), draw(b, n), draw(b, m)))
+    return found
+""",
+        "reference": """
+def reference(weight, bias, xs, targets):
+    ys = predict(weight, bias, xs)
+    curvature = (1 - ys**2) ** 2 + (-2 * ys * (1 - ys**2)) * (ys - targets)
+    return torch.einsum("mi,km,mj->kij", weight, curvature, weight)
+""",
+        "method": """
+from torch.utils._python_dispatch import TorchDispatchMode
+
+
+def matrix_flops(fn, *args):
+    aten, total = torch.ops.aten, [0]
+    rules = {aten.mm.default: lambda a, b: 2 * a.shape[0] * a.shape[1] * b.shape[1],
+             aten.addmm.default: lambda c, a, b, *r, **k: 2 * a.shape[0] * a.shape[1] * b.shape[1],
+             aten.bmm.default: lambda a, b: 2 * a.shape[0] * a.shape[1] * a.shape[2] * b.shape[2],
+             aten.mv.default: lambda a, b: 2 * a.shape[0] * a.shape[1],
+             aten.addmv.default: lambda c, a, b, *r, **k: 2 * a.shape[0] * a.shape[1],
+             aten.dot.default: lambda a, b: 2 * a.shape[0]}
+
+    class Count(TorchDispatchMode):
+        def __torch_dispatch__(self, op, types, args=(), kwargs=None):
+            if op in rules:
+                total[0] += rules[op](*args)
+            return op(*args, **(kwargs or {}))
+
+    with Count():
+        fn(*args)
+    return total[0]
+
+
+def method(weight, bias, xs, targets):
+    single = matrix_flops(hessian(squared_error, argnums=2), weight, bias, xs[0], targets[0])
+    n = xs.shape[1]
+    return {"calls of vmap": 1, "backward passes": 1, "forward-mode duals": 1,
+            "vectors through tanh": n + 1, "passes by autograd.functional": 0,
+            "matrix FLOPs": ("<=", 1.5 * xs.shape[0] * single)}
+""",
+        "tolerance": (1e-5, 1e-4),
+        "tolerance64": (1e-12, 1e-10),
+        "provenance": "vmap",
     },
 }
