@@ -1,7 +1,7 @@
 """Wrong methods for the exercises of book/batch_jacobians.md: each must fail through a ✗ check line."""
 
-JACFWD_HEAD = '''# your prediction: FLOPs of vmap(jacfwd) / FLOPs of vmap(jacrev), at N = 16, M = 8
-predicted_ratio = 2.0
+JACFWD_HEAD = '''def predicted_ratio(N, M):
+    return N / M
 
 
 '''
@@ -42,6 +42,36 @@ WRONG = [
     ("ex-batch-jacfwd-flops", 0, "the formula returned, plus a dummy vmap(jacfwd) call", JACFWD_HEAD + '''def batch_jacobian_by_vmap_jacfwd(weight, bias, xs):
     vmap(jacfwd(predict, argnums=2), in_dims=(None, None, 0))(weight, bias, xs)  # dummy
     return batch_jacobian_analytic(weight, bias, xs)''' + JACFWD_CHECK),
+    ("ex-batch-jacfwd-flops", 0, "the ratio the wrong way round, M / N", '''def predicted_ratio(N, M):
+    return M / N
+
+
+def batch_jacobian_by_vmap_jacfwd(weight, bias, xs):
+    return vmap(jacfwd(predict, argnums=2), in_dims=(None, None, 0))(weight, bias, xs)''' + JACFWD_CHECK),
+    ("ex-batch-jacfwd-flops", 0, "the ratio of passes only, N / M, with the wrong Jacobian "
+     "(vmap over the batch missing: jacfwd of the whole batch)", JACFWD_HEAD + '''def batch_jacobian_by_vmap_jacfwd(weight, bias, xs):
+    return jacfwd(predict, argnums=2)(weight, bias, xs).diagonal(dim1=0, dim2=2).permute(2, 0, 1)'''
+     + JACFWD_CHECK),
+    ("ex-batch-shapes", 0, "the full Jacobian's shape without the batch axis of the input",
+     '''def predicted_shapes(B, N, M):
+    return (B, M, N, N), (B, M, N)
+
+
+check_answer(
+    "shapes at two sizes",
+    [predicted_shapes(*sizes) for sizes in SHAPE_SIZES],
+    reference_4,
+);'''),
+    ("ex-batch-shapes", 0, "the Hessians' axes in the wrong order (inputs before outputs)",
+     '''def predicted_shapes(B, N, M):
+    return (B, N, N, M), (B, M, B, N)
+
+
+check_answer(
+    "shapes at two sizes",
+    [predicted_shapes(*sizes) for sizes in SHAPE_SIZES],
+    reference_4,
+);'''),
     ("ex-batch-hessian-loss", 0, "the Hessian of the summed batch loss, cut into diagonal blocks", HESSIAN_HEAD + '''def batch_hessian_of_loss(weight, bias, xs, targets):
     def batch_loss(xs):
         losses = vmap(squared_error, in_dims=(None, None, 0, 0))(weight, bias, xs, targets)
