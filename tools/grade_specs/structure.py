@@ -8,6 +8,15 @@ which must be the fewest. The diagonal estimator is called with an instrumented 
 drawn at grading time (colouring seeds, Gaussian and Rademacher probes), counted under vmap."""
 
 COLOURING = """
+
+def plain_list(t):
+    # the tensor's numbers as a Python list, through torch's C methods (a patched torch.Tensor.tolist
+    # or .flatten does not change them)
+    if type(t) not in (torch.Tensor, torch.nn.Parameter):  # a subclass could answer for itself
+        return [None]
+    base = torch._C.TensorBase
+    return base.tolist(base.flatten(base.cpu(base.detach(t))))
+
 DTYPE = torch.float64
 
 
@@ -23,28 +32,40 @@ def ring_pattern(n):
     return band_pattern(n, 1) | corners
 
 
-def colouring_summary(colours, pattern):
-    # (valid for direct recovery, hvps it costs): what the grader compares, never the colours
-    n = pattern.shape[0]
+def as_colours(colours, n):
+    # the student's colours as n Python ints (None when they are not n whole numbers of 0 or more);
+    # what follows is plain Python, so that a patched torch function cannot change the verdict
     if not isinstance(colours, torch.Tensor) or tuple(colours.shape) != (n,):
+        return None
+    found = []
+    for c in plain_list(colours):
+        if type(c) is bool or type(c) not in (int, float) or c != int(c) or c < 0:
+            return None
+        found.append(int(c))
+    return found
+
+
+def colouring_summary(colours, n, share):
+    # (valid for direct recovery, hvps it costs): what the grader compares, never the colours;
+    # share(j, k): columns j and k share a row of the pattern
+    colours = as_colours(colours, n)
+    if colours is None:
         return (False, -1)
-    if colours.dtype.is_floating_point or colours.dtype.is_complex or colours.dtype == torch.bool:
-        if not bool((colours == colours.round()).all()):
-            return (False, -1)
-    colours = colours.detach().to("cpu", torch.long)
-    if bool((colours < 0).any()):
-        return (False, -1)
-    shared = (pattern.T.to(DTYPE) @ pattern.to(DTYPE)) > 0
-    clash = (colours[:, None] == colours[None, :]) & shared & ~torch.eye(n, dtype=torch.bool)
-    return (not bool(clash.any()), int(colours.max()) + 1)
+    valid = all(colours[j] != colours[k] or not share(j, k)
+                for j in range(n) for k in range(j + 1, n))
+    return (valid, max(colours) + 1)
 
 
 def banded_checked(n, bandwidth):
-    return colouring_summary(band_colouring(n, bandwidth), band_pattern(n, bandwidth))
+    # columns j and k of a band share row i when both are within the bandwidth of it
+    return colouring_summary(band_colouring(n, bandwidth), n,
+                             lambda j, k: abs(j - k) <= 2 * bandwidth)
 
 
 def cyclic_checked(n):
-    return colouring_summary(cyclic_colouring(n), ring_pattern(n))
+    # the ring: neighbours one step apart around it, so columns up to two steps apart share a row
+    return colouring_summary(cyclic_colouring(n), n,
+                             lambda j, k: min(abs(j - k), n - abs(j - k)) <= 2)
 """
 
 NO_DERIVATIVES = """
