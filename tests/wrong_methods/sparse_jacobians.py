@@ -7,7 +7,8 @@ check_cumsum_rule(cumsum_rule);'''
 
 NINE_POINT_CHECK = '''
 
-check_nine_point(predicted_bound, colours_9);'''
+
+check_nine_point(nine_point_colouring);'''
 
 WRONG = [
     ("ex-sparse-jacobians-cumsum", 0, "all-to-all: always right, but not exact", '''def cumsum_rule(func, out, traced, args, kwargs):
@@ -28,14 +29,18 @@ WRONG = [
     x = args[0]
     rows, cols = torch.tril_indices(x.numel(), x.numel(), -1, device=x.device)
     return [(x, rows, cols)]''' + CUMSUM_CHECK),
-    ("ex-sparse-jacobians-nine-point", 0, "the 5-point colouring (k + 2l) mod 5: diagonal neighbours clash", '''predicted_bound = 5
-row, column = torch.arange(64) // 8, torch.arange(64) % 8
-colours_9 = (row + 2 * column) % 5''' + NINE_POINT_CHECK),
-    ("ex-sparse-jacobians-nine-point", 0, "colours repeating every 5 points both ways: valid, 25 jvps", '''predicted_bound = 9
-row, column = torch.arange(64) // 8, torch.arange(64) % 8
-colours_9 = row % 5 + 5 * (column % 5)''' + NINE_POINT_CHECK),
-    ("ex-sparse-jacobians-nine-point", 0, "one colour per column (dense jacfwd): valid, 64 jvps", '''predicted_bound = 9
-colours_9 = torch.arange(64)''' + NINE_POINT_CHECK),
-    ("ex-sparse-jacobians-nine-point", 0, "colours repeating every 3 columns of the numbering", '''predicted_bound = 9
-colours_9 = torch.arange(64) % 9''' + NINE_POINT_CHECK),
+    ("ex-sparse-jacobians-nine-point", 0, "the 5-point colouring (k + 2l) mod 5: diagonal neighbours clash", '''def nine_point_colouring(n):
+    row, column = torch.arange(n * n) // n, torch.arange(n * n) % n
+    return (row + 2 * column) % 5''' + NINE_POINT_CHECK),
+    ("ex-sparse-jacobians-nine-point", 0, "colours repeating every 5 points both ways: valid, 25 jvps", '''def nine_point_colouring(n):
+    row, column = torch.arange(n * n) // n, torch.arange(n * n) % n
+    return row % 5 + 5 * (column % 5)''' + NINE_POINT_CHECK),
+    ("ex-sparse-jacobians-nine-point", 0, "one colour per column (dense jacfwd): valid, n * n jvps", '''def nine_point_colouring(n):
+    return torch.arange(n * n)''' + NINE_POINT_CHECK),
+    ("ex-sparse-jacobians-nine-point", 0, "colours repeating every 9 points of the numbering", '''def nine_point_colouring(n):
+    return torch.arange(n * n) % 9''' + NINE_POINT_CHECK),
+    ("ex-sparse-jacobians-nine-point", 0, "the 8 x 8 grid's numbering used for every n (j = 8k + l)",
+     '''def nine_point_colouring(n):
+    j = torch.arange(n * n)
+    return (j // 8) % 3 + 3 * ((j % 8) % 3)''' + NINE_POINT_CHECK),
 ]
