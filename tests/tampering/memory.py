@@ -102,6 +102,21 @@ def gradient_and_loss(x, target):
     _, jvp_fn = linearize(f, x)
     scale = layer_derivative(layer(x)) * layer_derivative(x)
     return vmap(lambda u: jvp_fn(u) * 0 + scale * u)(us)''', None),
+    ("ex-memory-linearize-vmap", 0, "rebinding", "a loop of jvps written into the tensor vmap(jvp_fn) "
+     "returned, then the check's counter of evaluations (found in globals()) set back", '''def four_jvps(f, x, us):
+    _, jvp_fn = linearize(f, x)
+    out = vmap(jvp_fn)(us)
+    looped = torch.stack([torch.func.jvp(f, (x,), (u,))[1] for u in us])
+    out.copy_(looped)
+    for name in [n for n in globals() if n.startswith("layer_calls")]:
+        globals()[name] = 4
+    return out''', None),
+    ("ex-memory-linearize-vmap", 0, "copying", "the chapter's formula written into the very tensor "
+     "vmap(jvp_fn) returned", '''def four_jvps(f, x, us):
+    _, jvp_fn = linearize(f, x)
+    out = vmap(jvp_fn)(us)
+    out.copy_(layer_derivative(layer(x)) * layer_derivative(x) * us)
+    return out''', None),
 ]
 
 # Right methods in other forms: each must get the point.
