@@ -56,6 +56,16 @@ def jacobian_in_chunks(f, x, k):
     g = grad(loss)(x, target)
     y = torch.tanh(W2.to(x) @ torch.tanh(W1.to(x) @ x))
     return g, ((y - target) ** 2).mean()''', None),
+    ("ex-memory-value-and-grad", 0, "counters", "the analytic gradient from a forward pass by hand "
+     "(two tanh), plus one grad of a linear map for the transform and backward counters", '''def gradient_and_loss(x, target):
+    first, second = W1.to(x), W2.to(x)
+    h = torch.tanh(first @ x)
+    y = torch.tanh(second @ h)
+    value = ((y - target) ** 2).mean()
+    dy = 2 * (y - target) / y.numel() * (1 - y**2)
+    gradient = first.T @ ((1 - h**2) * (second.T @ dy))
+    grad(lambda z: (z * 0).sum())(x)
+    return gradient, value''', None),
     ("ex-memory-value-and-grad", 0, "rebinding", "two forward passes, then the check's forward "
      "counter (found in globals()) set back to 1", '''def gradient_and_loss(x, target):
     g = grad(loss)(x, target)
@@ -92,6 +102,21 @@ def gradient_and_loss(x, target):
     _, jvp_fn = linearize(f, x)
     scale = layer_derivative(layer(x)) * layer_derivative(x)
     return vmap(lambda u: jvp_fn(u) * 0 + scale * u)(us)''', None),
+    ("ex-memory-linearize-vmap", 0, "rebinding", "a loop of jvps written into the tensor vmap(jvp_fn) "
+     "returned, then the check's counter of evaluations (found in globals()) set back", '''def four_jvps(f, x, us):
+    _, jvp_fn = linearize(f, x)
+    out = vmap(jvp_fn)(us)
+    looped = torch.stack([torch.func.jvp(f, (x,), (u,))[1] for u in us])
+    out.copy_(looped)
+    for name in [n for n in globals() if n.startswith("layer_calls")]:
+        globals()[name] = 4
+    return out''', None),
+    ("ex-memory-linearize-vmap", 0, "copying", "the chapter's formula written into the very tensor "
+     "vmap(jvp_fn) returned", '''def four_jvps(f, x, us):
+    _, jvp_fn = linearize(f, x)
+    out = vmap(jvp_fn)(us)
+    out.copy_(layer_derivative(layer(x)) * layer_derivative(x) * us)
+    return out''', None),
 ]
 
 # Right methods in other forms: each must get the point.

@@ -173,6 +173,11 @@ SPECS["ex-custom-hvp"] = {
     "function": "hvp_without_jvp",
     "setup": HVP_SETUP,
     "points": """
+if "count" not in globals():  # the grading process, where nothing is counted
+    def count(name, k=1):
+        pass
+
+
 def points(g, device):
     found = []
     def softplus_pieces(c):  # closures: a default argument would reach setup_context's inputs
@@ -185,11 +190,7 @@ def points(g, device):
             (x,) = ctx.saved_tensors
             return grad_y[..., None] * torch.sigmoid(c * x)
 
-        def exact(x, v):
-            sigma = torch.sigmoid(c * x)
-            return c * sigma * (1 - sigma) * v
-
-        return forward, backward, exact
+        return forward, backward
 
     def lse_forward(x):
         count("forward calls of f")
@@ -200,30 +201,27 @@ def points(g, device):
         (x,) = ctx.saved_tensors
         return grad_y[..., None] * torch.softmax(x, dim=-1)
 
-    def lse_exact(x, v):
-        s = torch.softmax(x, dim=0)
-        return s * v - s * (s @ v)
-
     for kind in ("log-sum-exp", "softplus"):
         n = int(torch.randint(20, 60, (1,), generator=g))
         c = float(torch.rand(1, generator=g)) + 0.5
         x, v = (torch.randn(n, generator=g, dtype=torch.float64).to(device) for _ in range(2))
         if kind == "log-sum-exp":
-            forward, backward, exact = lse_forward, lse_backward, lse_exact
+            forward, backward = lse_forward, lse_backward
         else:
-            forward, backward, exact = softplus_pieces(c)
-        function = no_jvp_function(forward, backward)
-
-        def f(x, function=function):
-            return function.apply(x)
-
-        f.exact = exact
-        found.append((f, x, v))
+            forward, backward = softplus_pieces(c)
+        found.append((apply_of(no_jvp_function(forward, backward)), x, v))
     return found
+
+
+def apply_of(function):
+    def f(x):
+        return function.apply(x)
+
+    return f
 """,
     "reference": """
 def reference(f, x, v):
-    return f.exact(x, v)
+    return jacrev(jacrev(f))(x) @ v  # the whole Hessian, here in the grading process
 """,
     "method": """
 def method(f, x, v):

@@ -60,13 +60,15 @@ def points(g, device):
         k += (m % k == 0)  # a last, partial chunk
         first = (torch.randn(hidden, n, generator=g, dtype=dtype) / n**0.5).to(device)
         second = (torch.randn(m, hidden, generator=g, dtype=dtype) / hidden**0.5).to(device)
-
-        def f(x, first=first, second=second):
-            return torch.tanh(second @ torch.tanh(first @ x))
-
-        f.weights = (first, second)
-        found.append((f, torch.randn(n, generator=g, dtype=dtype).to(device), k))
+        found.append((drawn_decoder(first, second), torch.randn(n, generator=g, dtype=dtype).to(device), k))
     return found
+
+
+def drawn_decoder(first, second):
+    def f(x):
+        return torch.tanh(second @ torch.tanh(first @ x))
+
+    return f
 """,
         "reference": """
 def reference(f, x, k):
@@ -74,7 +76,7 @@ def reference(f, x, k):
 """,
         "method": """
 def method(f, x, k):
-    m, n = f.weights[1].shape[0], x.shape[0]
+    m, n = f(x).shape[0], x.shape[0]  # run here, in the grading process
     chunks = -(-m // k)
     return {"calls of vjp": 1, "calls of vjp_fn": chunks, "calls of vjp_fn under vmap": chunks,
             "backward passes": chunks, "vectors through tanh": 2 * m,
@@ -85,8 +87,9 @@ def method(f, x, k):
         "tolerance64": (1e-12, 1e-10),
         "provenance": None,
     },
-    # The gradient and the loss from one forward pass (two tanh) and one backward pass, by one call of
-    # a torch.func transform, at inputs and targets drawn at grading time (one pair in float64).
+    # The gradient and the loss from one forward pass (two tanh) and one backward pass through both tanh
+    # layers (a formula beside a dummy backward pass of a linear map pulls nothing through tanh), by one
+    # call of a torch.func transform, at inputs and targets drawn at grading time (one pair in float64).
     "ex-memory-value-and-grad": {
         "function": "gradient_and_loss",
         "setup": MEMORY_SETUP,
@@ -104,7 +107,7 @@ def reference(x, target):
 """,
         "method": """
 def method(x, target):
-    return {"aten.tanh": 2, "backward passes": 1,
+    return {"aten.tanh": 2, "backward passes": 1, "passes through tanh": 2, "vectors through tanh": 2,
             "calls of grad + calls of grad_and_value + calls of vjp + calls of jacrev + calls of jacfwd": 1}
 """,
         "tolerance": (1e-7, 1e-5),
@@ -118,27 +121,34 @@ def method(x, target):
         "function": "four_jvps",
         "setup": MEMORY_SETUP,
         "points": """
+if "count" not in globals():  # the grading process, where nothing is counted
+    def count(name, k=1):
+        pass
+
+
+def drawn_function(c):
+    def drawn_layer(y):
+        return torch.sin(c * y) * torch.exp(-y * y) + torch.tanh(y)
+
+    def f(x):
+        count("evaluations of f")
+        return drawn_layer(drawn_layer(x))
+
+    return f
+
+
 def points(g, device):
     found = []
     for _ in range(2):
         c = float(torch.rand(1, generator=g)) + 0.5
         d = int(torch.randint(200, 2000, (1,), generator=g))
-
-        def drawn_layer(y, c=c):
-            return torch.sin(c * y) * torch.exp(-y * y) + torch.tanh(y)
-
-        def f(x, drawn_layer=drawn_layer):
-            count("evaluations of f")
-            return drawn_layer(drawn_layer(x))
-
-        f.plain = lambda x, drawn_layer=drawn_layer: drawn_layer(drawn_layer(x))
         x = torch.randn(d, generator=g).to(device)
-        found.append((f, x, torch.randn(4, d, generator=g).to(device)))
+        found.append((drawn_function(c), x, torch.randn(4, d, generator=g).to(device)))
     return found
 """,
         "reference": """
 def reference(f, x, us):
-    return torch.stack([jvp(f.plain, (x,), (u,))[1] for u in us])
+    return torch.stack([jvp(f, (x,), (u,))[1] for u in us])
 """,
         "method": """
 def method(f, x, us):
