@@ -60,4 +60,10 @@ WRONG = [
     blocks = vmap(torch.func.jacfwd(model_output), in_dims=(None, 0))(params, inputs)
     stacked = torch.cat([b.reshape(inputs.shape[0] * 3, -1) for b in blocks.values()], 1)
     return stacked @ stacked.T''' + GRAM_CHECK),
+    ("ex-params-batched-shape", 0, "the chapter's shape typed in, whatever the sizes",
+     '''def predicted_shape(B, H, M):
+    return (5, 3, 32, 32)'''),
+    ("ex-params-batched-shape", 0, "the parameter's shape before the output's",
+     '''def predicted_shape(B, H, M):
+    return (H, H, B, M)'''),
 ]

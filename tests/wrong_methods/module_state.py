@@ -82,4 +82,10 @@ WRONG = [
 
     return vmap(torch.func.jacfwd(loss_of_one_model))(stacked_params, stacked_buffers)'''
      + _ENSEMBLE_CHECK),
+    ("ex-state-stat-updates", 0, "the chapter's numbers typed in, whatever the sizes",
+     '''def predicted_updates(B, M):
+    return (1, 16)'''),
+    ("ex-state-stat-updates", 0, "one update per vector-Jacobian product, in jacrev as in the loop",
+     '''def predicted_updates(B, M):
+    return (B * M, B * M)'''),
 ]

@@ -48,12 +48,16 @@ def points(g, device):
 """,
         "reference": """
 def reference(model, params, inputs, labels, v):
-    def one(params, x, y):
-        return torch.nn.functional.cross_entropy(
-            functional_call(model, params, (x[None],)), y[None])
-
-    g = vmap(grad(one), in_dims=(None, 0, 0))(params, inputs, labels)
-    g = torch.cat([t.reshape(len(labels), -1) for t in g.values()], dim=1)
+    # the dense per-sample gradients by a loop of autograd.grad (no torch.func transform: the
+    # grading process need not start its machinery)
+    leaves = {name: p.clone().requires_grad_(True) for name, p in params.items()}
+    rows = []
+    for x, y in zip(inputs, labels):
+        loss = torch.nn.functional.cross_entropy(
+            functional_call(model, leaves, (x[None],)), y[None])
+        rows.append(torch.cat([t.reshape(-1) for t in torch.autograd.grad(
+            loss, list(leaves.values()))]))
+    g = torch.stack(rows)
     flat_v = torch.cat([t.reshape(-1) for t in v.values()])
     out = g.T @ (g @ flat_v) / len(labels)
     pieces = torch.split(out, [p.numel() for p in params.values()])
