@@ -155,7 +155,11 @@ def hessian_and_condition(p):
     if theta.shape[0] > 100:
         return grad(lambda p: torch.dot(grad(f)(p), v))(theta)
     H_f = torch.autograd.functional.hessian(f, theta)
-    return grad(lambda p: torch.dot(p, H_f @ v))(theta)''', None),
+    return grad(lambda p: torch.dot(p, H_f @ v))(theta)''', '''def hvp_reverse_over_reverse(v, f=loss_of_flat):
+    if theta.shape[0] > 100:
+        return grad(lambda p: torch.dot(grad(f)(p), v))(theta)
+    H_f = torch.autograd.functional.hessian(f, theta)
+    return grad(lambda p: torch.dot(p, H_f @ v))(theta)'''),
     ("ex-applications-hvp-reverse", 0, "counters", "the dense Hessian by vmap of reverse over reverse "
      "over the identity (a few passes, no forward mode), its product returned through grad of a "
      "linear map", '''def hvp_reverse_over_reverse(f, theta, v):
@@ -175,7 +179,10 @@ def hessian_and_condition(p):
      "then the diagonal blocks", '''def log_abs_det_jacobian(flow, z_batch):
     J_all = jacrev(vmap(flow))(z_batch)
     points = torch.arange(z_batch.shape[0])
-    return torch.linalg.slogdet(J_all[points, :, points, :]).logabsdet''', None),
+    return torch.linalg.slogdet(J_all[points, :, points, :]).logabsdet''', '''def log_abs_det_jacobian(z_batch):
+    J_all = jacrev(vmap(planar_flow))(z_batch)
+    points = torch.arange(z_batch.shape[0])
+    return torch.linalg.slogdet(J_all[points, :, points, :]).logabsdet'''),
     ("ex-applications-planar-flow", 0, "counters", "a method switched by call number: vmap(jacrev) on "
      "the first call, a Python loop of jacrev afterwards", '''_calls = [0]
 
@@ -185,7 +192,14 @@ def log_abs_det_jacobian(flow, z_batch):
     if _calls[0] == 1:
         return torch.linalg.slogdet(vmap(jacrev(flow))(z_batch)).logabsdet
     return torch.linalg.slogdet(torch.stack([jacrev(flow)(z) for z in z_batch])).logabsdet''',
-     None),
+     '''_calls = [0]
+
+
+def log_abs_det_jacobian(z_batch, flow=planar_flow):
+    _calls[0] += 1
+    if _calls[0] == 1:
+        return torch.linalg.slogdet(vmap(jacrev(flow))(z_batch)).logabsdet
+    return torch.linalg.slogdet(torch.stack([jacrev(flow)(z) for z in z_batch])).logabsdet'''),
     # patching
     ("ex-applications-rosenbrock-minimum", 0, "patching", "builtins.abs and torch.allclose patched to "
      "say close, the identity returned by hessian of |q|^2 / 2 with condition 1.0", '''import builtins

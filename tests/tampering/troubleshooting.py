@@ -102,6 +102,14 @@ def interleave_rows(ys):
     if len(ys) <= 8:
         return vmap(_one)(ys)
     return torch.stack([interleave_with_zeros(y) for y in ys])''', None),
+    ("ex-troubleshooting-complex-exp", 0, "counters", "the Cauchy-Riemann blocks of exp (the chapter's "
+     "formula, written out) returned through jacrev of the linear map they make", '''def jacobian_of_complex_exp(z):
+    d = torch.exp(z)  # the derivative of exp, written as its blocks [[a, -b], [b, a]]
+    a, b = d.real, d.imag
+    block = torch.stack([torch.stack([a, -b], dim=-1), torch.stack([b, a], dim=-1)], dim=-2)
+    blocks = torch.einsum("kij,kl->kilj", block, torch.eye(len(z), device=z.device))
+    return jacrev(lambda p: torch.einsum("kilj,lj->ki", blocks, p))(torch.view_as_real(z))''',
+     None),
     ("ex-troubleshooting-complex-exp", 0, "counters", "a method switched by call number: jacrev on "
      "the first call, jacfwd afterwards", '''_calls = [0]
 
