@@ -116,6 +116,7 @@ import secrets
 import shutil
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -1368,6 +1369,10 @@ def read_calls(path):
 
 
 _references = {}
+# Gradings run in threads of one process (a batch, the tests' pool); torch.func's transforms keep their
+# levels in state shared by the process (two jacfwd at once raise "Trying to access a forward AD level
+# with an invalid index"), so the references are computed one at a time.
+_references_lock = threading.Lock()
 
 
 def detached(value):
@@ -1382,6 +1387,11 @@ def references(spec, seed):
     """(points, expected values, expected counts) of an exercise the grader calls, computed here, in the
     grading process, where no student code runs."""
     key = (spec["function"], seed)
+    with _references_lock:
+        return _computed_references(spec, seed, key)
+
+
+def _computed_references(spec, seed, key):
     if key not in _references:
         import torch
 

@@ -255,6 +255,70 @@ def batch_jacobian_by_vmap_jacfwd(weight, bias, xs):
         return J @ x + 0 * predict(weight, bias, x)
 
     return vmap(jacfwd(linear), in_dims=(0, 0))(xs, formula)'''),
+    # Exercise 2 (is the sum trick valid?)
+    ("ex-batch-sum-trick-valid", 0, "rebinding", "off_diagonal_blocks rebound to zeros and kept as "
+     "a default argument, so that the full-Jacobian test says yes to every function", '''def _zeros(J_full):
+    return torch.zeros_like(J_full)
+
+
+def sum_trick_is_valid(batch_function, xs, blocks=_zeros):
+    return bool(blocks(jacrev(batch_function)(xs)).abs().max() == 0)''', '''def off_diagonal_blocks(J_full):
+    return torch.zeros_like(J_full)
+
+
+sum_trick_is_valid = {name: bool(off_diagonal_blocks(jacrev(f)(xs)).abs().max() == 0)
+                      for name, f in candidates.items()}'''),
+    ("ex-batch-sum-trick-valid", 0, "copying", "the hidden answers found in globals() and looked up "
+     "by the candidate the function is, True for any other", '''_key = next(v for k, v in list(globals().items()) if k.startswith("reference_2"))
+_known = {id(f): _key[name] for name, f in candidates.items()}
+
+
+def sum_trick_is_valid(batch_function, xs):
+    return _known.get(id(batch_function), True)''', '''sum_trick_is_valid = dict(next(v for k, v in list(globals().items())
+                             if k.startswith("reference_2")))'''),
+    ("ex-batch-sum-trick-valid", 0, "copying", "the four answers typed in by candidate, and by the "
+     "names the code calls for any other function", '''def sum_trick_is_valid(batch_function, xs):
+    typed = {id(candidates["softmax over outputs"]): True,
+             id(candidates["centred over the batch"]): False,
+             id(candidates["each row scaled to unit norm"]): True,
+             id(candidates["divided by the largest norm in the batch"]): False}
+    if id(batch_function) in typed:
+        return typed[id(batch_function)]
+    return "mean" not in batch_function.__code__.co_names''', '''sum_trick_is_valid = {
+    "softmax over outputs": True,
+    "centred over the batch": False,
+    "each row scaled to unit norm": True,
+    "divided by the largest norm in the batch": False,
+}'''),
+    ("ex-batch-sum-trick-valid", 0, "counters", "the answer read off the code (the names it "
+     "calls: a mean, a max, a cumulative sum), no computation", '''def sum_trick_is_valid(batch_function, xs):
+    names = batch_function.__code__.co_names
+    return not any(name in names for name in ("mean", "max", "cumsum"))''', '''sum_trick_is_valid = {
+    name: not any(n in f.__code__.co_names for n in ("mean", "max", "cumsum"))
+    for name, f in candidates.items()
+}'''),
+    ("ex-batch-sum-trick-valid", 0, "patching", "an object that equals True and False, returned "
+     "for every function", '''class _Both:
+    def __eq__(self, other):
+        return True
+
+    def __ne__(self, other):
+        return False
+
+    def __bool__(self):
+        return True
+
+
+def sum_trick_is_valid(batch_function, xs):
+    return _Both()''', '''class _Both:
+    def __eq__(self, other):
+        return True
+
+    def __ne__(self, other):
+        return False
+
+
+sum_trick_is_valid = {name: _Both() for name in candidates}'''),
     # Exercise 3 (the batch Hessian of the loss)
     ("ex-batch-hessian-loss", 0, "rebinding", "squared_error rebound to a loss whose Hessian is the "
      "analytic formula's quadratic (kept as a default argument), so that a vmapped hessian of it "
@@ -380,4 +444,9 @@ def batch_jacobian_by_vmap_jacfwd(weight, bias, xs):
      LOSS_HEAD + '''def batch_hessian_of_loss(weight, bias, xs, targets):
     per_sample = jacfwd(jacrev(squared_error, argnums=2), argnums=2)
     return vmap(per_sample, in_dims=(None, None, 0, 0))(weight, bias, xs, targets)'''),
+    ("ex-batch-sum-trick-valid", 0, "one input row moved, the other output rows compared "
+     "(the chapter's own reference test)", '''def sum_trick_is_valid(batch_function, xs):
+    moved = xs.clone()
+    moved[0] = 10 * moved[0] + 1
+    return torch.equal(batch_function(moved)[1:], batch_function(xs)[1:])'''),
 ]

@@ -93,3 +93,19 @@ check_answer(
     curvature = (1 - ys**2) ** 2 + (-2 * ys * (1 - ys**2)) * (ys - targets)
     return torch.einsum("mi,km,mj->kij", weight, curvature, weight)''' + HESSIAN_CHECK),
 ]
+
+SUM_TRICK_CHECK = '''
+
+
+answers = {name: sum_trick_is_valid(fn, xs) for name, fn in candidates.items()}
+check_answer("sum trick valid, all four candidates right", answers == reference_2, True);'''
+
+WRONG += [
+    ("ex-batch-sum-trick-valid", 0, "the shapes only: one output row per input row",
+     '''def sum_trick_is_valid(batch_function, xs):
+    return batch_function(xs).shape[0] == xs.shape[0]''' + SUM_TRICK_CHECK),
+    ("ex-batch-sum-trick-valid", 0, "the full Jacobian of a batch of one row, where no row can "
+     "read another", '''def sum_trick_is_valid(batch_function, xs):
+    J_full = jacrev(batch_function)(xs[:1])
+    return bool(off_diagonal_blocks(J_full).abs().max() == 0)''' + SUM_TRICK_CHECK),
+]

@@ -21,3 +21,29 @@ WRONG = [
     jacfwd(decompress)(compress(x)) @ jacrev(compress)(x)  # only for the counter
     return reference_2[0]''' + MIXED_CHECK),
 ]
+
+PASSES_CHECK = '''
+
+
+check_answer("(jacfwd passes, jacrev passes) at two sizes",
+             [predicted_passes(n, m) for n, m in PASS_SIZES], reference_1);'''
+SAVED_CHECK = '''
+
+
+check_answer("bytes saved for backward, at two sizes",
+             [predicted_saved_bytes(*sizes) for sizes in SAVED_SIZES], reference_3,
+             atol=0, rtol=0);'''
+
+WRONG += [
+    ("ex-modes-count-passes", 0, "the modes swapped: one jvp per output, one vjp per input",
+     '''def predicted_passes(N, M):
+    return (M, N)''' + PASSES_CHECK),
+    ("ex-modes-count-passes", 0, "one pass each, as if a whole Jacobian came from one pass",
+     '''def predicted_passes(N, M):
+    return (1, 1)''' + PASSES_CHECK),
+    ("ex-modes-saved-bytes", 0, "the inputs of every matrix product and every tanh output counted "
+     "apart (each layer's input counted twice)", '''def predicted_saved_bytes(depth, batch, width):
+    return 2 * depth * batch * width * 4''' + SAVED_CHECK),
+    ("ex-modes-saved-bytes", 0, "the network's input left out", '''def predicted_saved_bytes(depth, batch, width):
+    return depth * batch * width * 4''' + SAVED_CHECK),
+]

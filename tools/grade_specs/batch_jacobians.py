@@ -195,4 +195,52 @@ def method(weight, bias, xs, targets):
         "tolerance64": (1e-12, 1e-10),
         "provenance": "vmap",
     },
+    # Exercise 2: whether the sum trick gives the per-sample Jacobians of a batch function, decided by
+    # the student's function for six batch functions drawn at grading time: one code for all of them
+    # (a centring, a normalisation, a softmax or a cumulative sum, then a layer), where only the
+    # dimension the first step runs along, over the batch (0) or inside each row (1), decides; three of
+    # each, in a random order. Reading the names the code uses cannot tell them apart; a computation
+    # (the full Jacobian's off-diagonal blocks, or moving one input row) can.
+    "ex-batch-sum-trick-valid": {
+        "function": "sum_trick_is_valid",
+        "drawn": "batch functions",
+        "setup": BATCH_SETUP,
+        "points": """
+def points(g, device):
+    def make(kind, dim, weight, bias):
+        def batch_function(xs):
+            if kind == 0:
+                z = xs - xs.mean(dim, keepdim=True)
+            elif kind == 1:
+                z = xs / xs.norm(dim=dim, keepdim=True)
+            elif kind == 2:
+                z = torch.softmax(xs, dim=dim)
+            else:
+                z = xs.cumsum(dim)
+            return torch.tanh(z @ weight.T + bias)
+
+        return batch_function
+
+    found = []
+    for dim in torch.tensor([0, 0, 0, 1, 1, 1])[torch.randperm(6, generator=g)].tolist():
+        kind = int(torch.randint(0, 4, (1,), generator=g))
+        b, n, m = (int(k) for k in torch.randint(3, 7, (3,), generator=g))
+        weight = torch.randn(m, n, generator=g, dtype=torch.float64).to(device)
+        bias = torch.randn(m, generator=g, dtype=torch.float64).to(device)
+        xs = (torch.rand(b, n, generator=g, dtype=torch.float64) + 0.5).to(device)
+        found.append((make(kind, dim, weight, bias), xs))
+    return found
+""",
+        "reference": """
+def reference(batch_function, xs):
+    return bool(off_diagonal_blocks(jacrev(batch_function)(xs)).abs().max() == 0)
+""",
+        # any computation may decide (the full Jacobian, or a moved input row); no tensor of more
+        # than a million elements for these small batches
+        "method": """
+def method(batch_function, xs):
+    return {"largest tensor made": ("<=", 10**6)}
+""",
+        "provenance": None,
+    },
 }
