@@ -177,6 +177,9 @@ VARIANTS = [
 
 def make_compiled_bias_jacobian():
     return torch.compile(torch.func.jacfwd(predict, argnums=1), fullgraph=True)'''),
+    ("ex-compilation-bias", 0, "an Inductor mode given (the grader's backend ignores it)",
+     '''def make_compiled_bias_jacobian():
+    return torch.compile(jacfwd(predict, argnums=1), mode="max-autotune-no-cudagraphs")'''),
     ("ex-compilation-recompiles", 0, "the settings written out one by one", '''def predicted_compiles(batch_sizes):
     sizes = set(batch_sizes)
     static = len(sizes)  # one graph per size

@@ -46,6 +46,8 @@ def compiled_bias_jacobian_at(graph, weight, bias, x):
 
     def compile_recording(fn=None, **options):
         options["backend"] = graph.backend
+        for inductors_own in ("mode", "options"):  # settings for Inductor, which does not run here
+            options.pop(inductors_own, None)
         return compile_now(fn, **options)
 
     torch._dynamo.reset()  # each call compiles from nothing, as in a fresh process
