@@ -730,9 +730,9 @@ def _make_grader_recorder():
             return [portable(v, depth + 1) for v in value]
         if depth < 5 and kind is dict_:  # a dict shaped like a model's parameters
             return {str(k): portable(v, depth + 1) for k, v in value.items()}
-        for base in (int, float):  # numpy's float64 and int64 become plain numbers
-            if isinstance_(value, base) and kind is not bool:
-                return base(value)
+        for base in (int, float):  # a subclass (numpy's float64 too) becomes the plain number
+            if isinstance_(value, base):
+                return base(base.__repr__(value))
         return f"<{kind.__module__}.{kind.__qualname__} object>"
 
     def came_from(value, kind):
