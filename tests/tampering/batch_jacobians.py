@@ -104,7 +104,7 @@ def graded_forward_mode_exercise(kind, *args):
 }'''),
     # copying the answer
     ("ex-batch-jacfwd-flops", 0, "copying", "the counted ratios of the hidden reference cell found in "
-     "globals() and returned whatever the sizes", '''_key = next(v for k, v in list(globals().items()) if k.startswith("reference_ratio"))
+     "globals() (the chapter's 2 where none is found) and returned whatever the sizes", '''_key = next((v for k, v in list(globals().items()) if k.startswith("reference_ratio")), 2.0)
 
 
 def predicted_ratio(N, M):
@@ -269,8 +269,8 @@ def sum_trick_is_valid(batch_function, xs, blocks=_zeros):
 sum_trick_is_valid = {name: bool(off_diagonal_blocks(jacrev(f)(xs)).abs().max() == 0)
                       for name, f in candidates.items()}'''),
     ("ex-batch-sum-trick-valid", 0, "copying", "the hidden answers found in globals() and looked up "
-     "by the candidate the function is, True for any other", '''_key = next(v for k, v in list(globals().items()) if k.startswith("reference_2"))
-_known = {id(f): _key[name] for name, f in candidates.items()}
+     "by the candidate the function is, True for any other", '''_key = next((v for k, v in list(globals().items()) if k.startswith("reference_2")), {})
+_known = {id(f): _key[name] for name, f in candidates.items() if name in _key}
 
 
 def sum_trick_is_valid(batch_function, xs):

@@ -22,45 +22,55 @@ def passes_of(fn, *args):
 
 def bottleneck_jacobian(x):
     return jacrev(lambda x: decompress(compress(x)))(x)''', None),
-    ("ex-modes-mixed", 0, "rebinding", "compress and decompress rebound to the typed chain rule's "
-     "pieces, kept in default arguments so that the grader's own halves are not used", '''def _typed(x, B1=B1, B2=B2, E1=E1, E2=E2):
-    t1 = torch.tanh(B1 @ x)
-    t2 = torch.tanh(E1 @ (B2 @ t1))
-    return E2 @ ((1 - t2**2)[:, None] * E1) @ B2 @ ((1 - t1**2)[:, None] * B1)
+    ("ex-modes-mixed", 0, "rebinding", "jacfwd rebound to jacrev, kept in a default argument (the "
+     "grader puts the names back), so that the right pairing's names run reverse mode twice", '''jacfwd = jacrev
 
 
-def bottleneck_jacobian(x, typed=_typed):
-    jacrev(compress)(x)  # only for the counter
-    return typed(x)''', None),
+def bottleneck_jacobian(x, forward=jacfwd, reverse=jacrev):
+    return forward(decompress)(compress(x)) @ reverse(compress)(x)''', None),
     ("ex-modes-saved-bytes", 0, "rebinding", "the chapter's sizes read from the check's list, not "
      "from the arguments", '''def predicted_saved_bytes(depth, batch, width):
     return 11 * 32 * 100 * 4 if (depth, batch, width) == (10, 32, 100) else (4 + 1) * 8 * 20 * 4''',
      '''predicted_saved_bytes = 11 * 32 * 100 * 4'''),
     # copying the answer
     ("ex-modes-count-passes", 0, "copying", "the hidden counts found in globals() and returned "
-     "by matching the sizes", '''_key = next(v for k, v in list(globals().items()) if k.startswith("reference_1"))
+     "by matching the sizes", '''def _first(prefix, default):
+    return next((v for k, v in list(globals().items()) if k.startswith(prefix)), default)
+
+
+_key = _first("reference_1", [(4, 300), (20, 6)])
+_sizes = _first("PASS_SIZES", [(4, 300), (20, 6)])
 
 
 def predicted_passes(N, M):
-    for sizes, counted in zip(PASS_SIZES, _key):
+    for sizes, counted in zip(_sizes, _key):
         if sizes == (N, M):
             return counted
-    return (4, 300)''', '''predicted_passes = next(v for k, v in list(globals().items())
+    return _key[0]''', '''predicted_passes = next(v for k, v in list(globals().items())
                         if k.startswith("reference_1"))'''),
     ("ex-modes-mixed", 0, "copying", "the answer key at the notebook's two points found in "
-     "globals(), plus the six passes run for the counter", '''def bottleneck_jacobian(x):
-    jacfwd(decompress)(compress(x)) @ jacrev(compress)(x)  # only for the counter
-    key = next(v for k, v in list(globals().items()) if k.startswith("reference_2"))
-    return key[0] if torch.equal(x, x_400) else key[1]''', None),
-    ("ex-modes-mixed", 0, "copying", "the unseen second point rebuilt from the notebook's "
-     "state, the Jacobians tabled by jacrev in advance, a dummy of the six passes", '''_table = [(p, jacrev(lambda x: decompress(compress(x)))(p)) for p in (x_400, x_400_2)]
+     "globals(), plus the six passes run for the counter", '''def _first(prefix, default=None):
+    return next((v for k, v in list(globals().items()) if k.startswith(prefix)), default)
 
 
 def bottleneck_jacobian(x):
-    jacfwd(decompress)(compress(x)) @ jacrev(compress)(x)  # only for the counter
-    return next(answer for point, answer in _table if torch.equal(point, x))''', None),
+    J = jacfwd(decompress)(compress(x)) @ jacrev(compress)(x)  # only for the counter
+    key, seen = _first("reference_2"), _first("x_400")
+    if key is None or seen is None:  # no key in this kernel: zeros of the right shape
+        return torch.zeros_like(J)
+    return key[0] if torch.equal(x, seen) else key[1]''', None),
+    ("ex-modes-mixed", 0, "copying", "the unseen second point rebuilt from the notebook's "
+     "state, the Jacobians tabled by jacrev in advance, a dummy of the six passes", '''_points = [v for k, v in list(globals().items()) if k.startswith("x_400")]
+_table = [(p, jacrev(lambda x: decompress(compress(x)))(p)) for p in _points]
+
+
+def bottleneck_jacobian(x):
+    J = jacfwd(decompress)(compress(x)) @ jacrev(compress)(x)  # only for the counter
+    found = [answer for point, answer in _table
+             if point.shape == x.shape and torch.equal(point, x)]
+    return found[0] if found else torch.zeros_like(J)''', None),
     ("ex-modes-saved-bytes", 0, "copying", "the measured bytes of the hidden cell found in "
-     "globals(), whatever the sizes", '''_key = next(v for k, v in list(globals().items()) if k.startswith("reference_3"))
+     "globals(), whatever the sizes", '''_key = next((v for k, v in list(globals().items()) if k.startswith("reference_3")), 140800)
 
 
 def predicted_saved_bytes(depth, batch, width):
@@ -149,4 +159,11 @@ VARIANTS = [
      '''def predicted_saved_bytes(depth, batch, width):
     one_tensor = batch * width * 4  # float32
     return one_tensor * (depth + 1)'''),
+    ("ex-modes-mixed", 0, "the solution with a test of its own in the cell (compress and "
+     "decompress run when the cell runs)", '''def bottleneck_jacobian(x):
+    return jacfwd(decompress)(compress(x)) @ jacrev(compress)(x)
+
+
+my_point = torch.randn(400, device=device)
+print("my Jacobian:", tuple(bottleneck_jacobian(my_point).shape))'''),
 ]
