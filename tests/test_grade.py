@@ -310,10 +310,15 @@ def test_the_grader_counts_each_transform_by_name(tmp_path):
         "direct": "def answer(x):\n    out, pull = torch.func.vjp(f, x)\n    return pull(torch.ones_like(out))",
     }
     jobs = [(key, "answer", setup, points, code, None, {}) for key, code in student.items()]
+    # a batch of Hessians of a vector function: tanh's backward sees a gradient shaped otherwise than tanh's
+    # output (it raised in the counter, so the student's right call raised)
+    jobs.append(("hessians", "answer", setup + "\n\ndef g(x):\n    return torch.tanh(2 * x)\n", points,
+                 "def answer(x):\n    return torch.func.vmap(torch.func.hessian(g))(x.expand(4, 3))", None, {}))
     path = tmp_path / "calls.pt"
     recorder.run_specs({}, 1, str(path), jobs)
     counts = {key: record["calls"][0]["counts"] for key, record in torch.load(path).items()}
-    assert all(record["error"] is None for record in torch.load(path).values())
+    assert all(record["error"] is None and record["calls"][0]["error"] is None
+               for record in torch.load(path).values()), torch.load(path)
     assert counts["forward"].get("calls of jacfwd") == 1 and "calls of jacrev" not in counts["forward"]
     assert counts["forward"].get("forward-mode duals", 0) > 0 and counts["forward"].get("aten.sin", 0) > 0
     assert counts["batched"].get("calls of jacrev") == 2 and counts["batched"].get("calls of vmap") == 1
@@ -321,6 +326,7 @@ def test_the_grader_counts_each_transform_by_name(tmp_path):
     assert counts["functional"].get("calls of autograd.functional.jacobian") == 1
     assert "calls of jacfwd" not in counts["functional"] and counts["functional"].get("backward passes", 0) > 0
     assert counts["direct"].get("calls of vjp") == 1 and counts["direct"].get("backward passes") == 1
+    assert counts["hessians"].get("vectors through tanh", 0) > 0
 
 
 def test_table_and_json_output(graded, monkeypatch, capsys, tmp_path):

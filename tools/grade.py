@@ -709,8 +709,12 @@ def _make_grader_recorder():
             if op is tanh_backward and active[1]:
                 # a vector of zeros pulled back (a formula plus 0 * f) carries nothing of f
                 add("passes through tanh")
-                vectors = args[0].reshape(-1, max(args[1].numel(), 1))
-                add("vectors through tanh", int(count_nonzero(vectors.abs().sum(-1))))
+                size = max(args[1].numel(), 1)
+                if args[0].numel() % size == 0:
+                    vectors = args[0].reshape(-1, size)
+                    add("vectors through tanh", int(count_nonzero(vectors.abs().sum(-1))))
+                else:  # a gradient shaped otherwise than the output (under vmap): one vector, if any
+                    add("vectors through tanh", int(bool(count_nonzero(args[0]))))
             elif op is sin:
                 add("calls of sin")
             out = op(*args, **(kwargs or {}))
