@@ -27,11 +27,11 @@ predicted_backward_calls = {"jacrev": by_jacrev, "loop of autograd.grad": calls[
      "notebook's shapes, a guess elsewhere", '''def predicted_backward_calls(rows, n):
     key = next(v for k, v in globals().items() if k.startswith("reference_1"))
     table = dict(zip(CALL_SHAPES, zip(key[::2], key[1::2])))
-    return table.get((rows, n), (1, 4))''', '''predicted_backward_calls = dict(
+    return table.get((rows, n), (1, 1))''', '''predicted_backward_calls = dict(
     next(v for k, v in globals().items() if k.startswith("reference_1")))'''),
     ("ex-custom-count-backward", 0, "copying", "the counts the notebook printed typed in for its own "
-     "shapes, the chapter's 4 rows elsewhere", '''def predicted_backward_calls(rows, n):
-    return {(4, 6): (1, 4), (7, 3): (1, 7), (2, 9): (1, 2)}.get((rows, n), (1, 4))''', None),
+     "shapes, a guess elsewhere", '''def predicted_backward_calls(rows, n):
+    return {(4, 6): (1, 4), (7, 3): (1, 7), (2, 9): (1, 2)}.get((rows, n), (1, 1))''', None),
     ("ex-custom-count-backward", 0, "patching", "builtins.abs patched to say 0, halves given",
      '''import builtins
 

@@ -121,8 +121,8 @@ def gradient_and_loss(x, target):
 
 # Right methods in other forms: each must get the point.
 VARIANTS = [
-    ("ex-memory-chunks-by-hand", 0, "blocks of the identity made with torch.eye and index_select "
-     "of one chunk at a time, rows split with torch.split", '''def jacobian_in_chunks(f, x, k):
+    ("ex-memory-chunks-by-hand", 0, "the row indices split with torch.split, each chunk's unit "
+     "vectors made by one_hot", '''def jacobian_in_chunks(f, x, k):
     y, pullback = vjp(f, x)
     m = y.shape[0]
     blocks = []
