@@ -289,6 +289,25 @@ def test_the_recorder_compares_plain_values(tmp_path):
     assert [r.get("event") for r in records if "event" in r] == ["start", "end"]
 
 
+def test_every_exercise_is_called_by_the_grader():
+    """Every exercise of every student edition has a spec in tools/grade_specs/<chapter>.py (the grader calls
+    the student's function at points drawn at grading time), and every spec names an exercise that exists:
+    an exercise added without one would be graded by the notebook's own check, in the student's kernel."""
+    import grade_specs
+    import nbformat
+
+    labels = {}
+    for chapter in grade.chapters():
+        notebook = nbformat.read(grade.STUDENT_DIR / f"{chapter}.ipynb", as_version=4)
+        labels[chapter] = {cell.metadata["book"]["label"] for cell in notebook.cells
+                           if cell.metadata.get("book", {}).get("role") == "exercise"}
+    without = sorted((c, label) for c in labels for label in labels[c] - set(grade_specs.SPECS.get(c, {})))
+    unknown = sorted((c, label) for c, specs in grade_specs.SPECS.items() for label in set(specs) - labels.get(c, set()))
+    assert not without, f"exercises without a spec in tools/grade_specs/: {without}"
+    assert not unknown, f"specs for exercises no student edition has: {unknown}"
+    assert sum(map(len, labels.values())) >= 50
+
+
 def test_the_grader_counts_each_transform_by_name(tmp_path):
     """The counters the grader runs around its calls (tools/grade_specs/) name what was called: jacfwd
     and jacrev apart, a jacrev inside vmap apart from one outside, torch.autograd.functional apart from

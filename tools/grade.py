@@ -36,28 +36,36 @@ and rebuilds the notebook from this repository's pristine student edition, stude
   random nonce made by this run writes JSON lines to a file (also named with the nonce) in a folder
   outside the notebook's working folder. ✓ lines the student's code prints are ignored.
 
-**Exercises the grader calls itself** (tools/grade_specs/ lists them: jacobians_by_loop 1-3, hvp 1-2,
-vjp_vmap_jacrev 1-3, jacrev_vs_jacfwd 1). For these the notebook's own check is not run at all. After the last cell, the
-grader runs the student's exercise code again in a namespace of its own (a copy of the kernel's globals
-with the chapter's given names, `predict`, `rosenbrock`, ..., put back from the grader's copies after the
-student's code, so a rebound name changes nothing), then calls the student's function at points drawn
-from a seed made at grading time (secrets.randbits; it exists only in that last cell's source, never in
-the notebook). Around each call whose value it checks it counts the method with counters built in the
-grader's first cell, before any student code ran, from references to torch's functions taken then:
+**Exercises the grader calls itself: every exercise of the book** (tools/grade_specs/<chapter>.py has a
+spec for each; tests/test_grade.py fails when an exercise has none). For these the notebook's own check,
+and the hidden reference cells it compares with, are not run at all: they are the student's self-check in
+their own kernel. After the last cell, the grader runs the student's exercise code again in a namespace of
+its own (a copy of the kernel's globals with the chapter's given names, `predict`, `rosenbrock`, ..., put
+back from the grader's copies after the student's code, so a rebound name changes nothing), then calls
+the student's function at points drawn from a seed made at grading time (secrets.randbits; it exists only
+in that last cell's source, never in the notebook): weights, inputs, functions, sizes and timings the
+notebook never shows, in float64 beside the chapter's float32 where a method could be switched by dtype.
+A prediction is a formula in the sizes, called at sizes drawn at grading time. Around each call whose
+value it checks it counts the method with counters built in the grader's first cell, before any student
+code ran, from references to torch's functions taken then (tools/grade_specs/__init__.py lists them):
 autograd's engine (backward passes, and those made inside torch.autograd.functional), forward-mode dual
-tensors, torch.func.jacrev calls and the tensors they return, and a dispatch mode that sees
-aten::tanh_backward inside a backward pass (with the non-zero vectors pulled back), aten::sin, every torch
-operation (a prediction, a formula in the sizes, must run none), the matrix FLOPs and the largest
-tensor an operation returned (a Hessian formed for a small input is N x N). The values go back
-as plain tensors in a file named in that last cell, loaded with weights_only, and are compared here, in
-the grading process, with references computed here, where no student code ever ran, by the teacher's
-checker read from book/_shared/checker.py. A counter can tell a loop of backward passes from forward mode
-(no engine call), a method switched by call number (every checked call is counted), a formula returned
-through the gradient of a linear map plus 0 * f (zero vectors through tanh), and a loop relabelled by
-`vmap(lambda r: r)` (the passes are counted, not the vmap calls), and a method switched by input
-size, dtype or kind of function (the method is counted at every point, the small float64 ones too).
+tensors, each torch.func transform, torch.autograd.functional function and torch.compile by name (and
+whether it ran under vmap), the functions vjp and linearize return, the tensors those transforms return,
+Dynamo's graphs, and a dispatch mode that sees every aten operation by name (a prediction must run none;
+those run outside any vmapped call show a batch computed by hand), the matrix FLOPs, the largest tensor an
+operation returned (a Hessian formed for a small input is N x N) and the non-zero vectors pulled back
+through tanh. Objects the grader hands over (a function, a model, an hvp) count their own calls. The
+values go back as plain tensors in a file named in that last cell, loaded with weights_only, and are
+compared here, in the grading process, with references computed here, where no student code ever ran,
+by the teacher's checker read from book/_shared/checker.py. A counter can tell a loop of backward passes
+from forward mode (no engine call), a method switched by call number (every checked call is counted), a
+formula returned through the gradient of a linear map plus 0 * f (zero vectors through tanh), a loop
+relabelled by `vmap(lambda r: r)` (the passes, the calls of vjp_fn and the operations outside vmap are
+counted, not the vmap calls), and a method switched by input size, dtype or kind of function (the
+method is counted at every point, the small float64 ones too).
 
-The other exercises are checked as follows (their checks still run in the student's kernel).
+An exercise without a spec (a new one, until its spec is written) is checked by the notebook's own check
+statements, run in the student's kernel, as follows.
 
 An exercise passes when its checks recorded at least one result, all of them passed, the check statements
 ran to the end, and none of its cells (its hidden reference cells included) raised. The notebook runs in a
@@ -67,8 +75,9 @@ errors allowed: a cell that raises does not stop the later exercises from being 
 **Limits (read the code of an answer that looks too good).** The student's code runs in the same Python
 process as the checks (and as the grader's calls and counters), so code written on purpose against the
 grader can still win: code that patches torch's C level or the grader's own objects (found in the
-kernel's globals by their prefix), or that hooks IPython to read the last cell; for the exercises the
-notebook checks: code that searches the
+kernel's globals by their prefix), that hooks IPython to read the last cell, that calls torch._functorch's
+private transforms instead of torch.func's, or that reads what the grader hands over (a drawn function's
+closure or defaults) to type a formula; for an exercise without a spec: code that searches the
 kernel's globals for the recorder or the renamed references (their names are random, but they are globals),
 or that finds the results file, or patches torch itself (`torch.allclose = ...`) before the check runs.
 Cells added outside the exercises are dropped and reported in the message. The checks
