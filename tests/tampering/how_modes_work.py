@@ -81,11 +81,14 @@ def predicted_saved_bytes(depth, batch, width):
      "counter around jacfwd and jacrev at the sizes asked", '''def predicted_passes(N, M):
     P, x = torch.randn(M, N), torch.randn(N)
     return tuple(vectors_through_tanh(t(lambda x: torch.tanh(P @ x)), x) for t in (jacfwd, jacrev))''',
-     '''predicted_passes = tuple(vectors_through_tanh(t(wide), x_four) for t in (jacfwd, jacrev))'''),
+     '''_wide, _x = (next(v for k, v in list(globals().items()) if k.startswith(p))
+              for p in ("wide", "x_four"))
+predicted_passes = tuple(vectors_through_tanh(t(_wide), _x) for t in (jacfwd, jacrev))'''),
     ("ex-modes-saved-bytes", 0, "counters", "the bytes measured, not predicted: the chapter's "
      "measurement run at the sizes asked", '''def predicted_saved_bytes(depth, batch, width):
     return saved_bytes_of_training_stack(depth, batch, width)''',
-     '''predicted_saved_bytes = saved_bytes_of_training_stack()'''),
+     '''predicted_saved_bytes = next(v for k, v in list(globals().items())
+                             if k.startswith("saved_bytes_of_training_stack"))()'''),
     ("ex-modes-mixed", 0, "counters", "jacfwd of the whole function (N jvps), with jacrev(compress) "
      "run beside it for the counter", '''def bottleneck_jacobian(x):
     jacrev(compress)(x)  # only for the counter
