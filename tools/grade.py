@@ -1595,8 +1595,9 @@ test cells, but not the namespace they run in. So, with these notebooks:
   what the check compares against; patching `torch.allclose` or `builtins.abs` passes the comparisons;
 - the checks run at the chapter's own points, visible in the notebook.
 
-`tools/grade.py` (the book's grader) stops these for the exercises it calls itself, and renames the
-reference names for the rest: grade with it when this matters (see teachers/NOTES.md).
+`tools/grade.py` (the book's grader) stops these: it calls every exercise's function itself, at inputs
+drawn when it grades, and compares in its own process: grade with it when this matters (see
+teachers/NOTES.md).
 """
 
 
