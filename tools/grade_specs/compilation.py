@@ -201,13 +201,15 @@ def method(graph, weight, bias, x):
         "drawn": "sequences of batch sizes",
         "setup": RECOMPILES_SETUP,
         # batch sizes from 2 to 40 (size 1 is always special), at most 4 distinct ones (under the
-        # recompile limit), with repeats, and one sequence of one size only
+        # recompile limit), with repeats, and one sequence of one size only; the first has 3 or 4 sizes,
+        # where the default's count (first size, then one dynamic graph) differs from a graph per size
         "points": """
 def points(g, device):
     found = []
     for k in range(3):
         length = int(torch.randint(4, 8, (1,), generator=g))
-        distinct = 1 if k == 2 else int(torch.randint(2, 5, (1,), generator=g))
+        least = 3 if k == 0 else 2
+        distinct = 1 if k == 2 else int(torch.randint(least, 5, (1,), generator=g))
         sizes = (torch.randperm(39, generator=g)[:distinct] + 2).tolist()
         picks = torch.randint(0, distinct, (length,), generator=g).tolist()
         sequence = [sizes[0]] + [sizes[p] for p in picks]

@@ -74,7 +74,14 @@ SPECS = {
         "setup": CUSTOM_SETUP,
         "points": """
 def points(g, device):
-    return [tuple(int(k) for k in torch.randint(2, 12, (2,), generator=g)) for _ in range(3)]
+    # sizes the notebook does not use (its shapes are (4, 6), (7, 3) and (2, 9)), so that answers
+    # tabled for those cannot pass however the sizes fall
+    found = []
+    while len(found) < 3:
+        shape = tuple(int(k) for k in torch.randint(2, 12, (2,), generator=g))
+        if shape not in ((4, 6), (7, 3), (2, 9)):
+            found.append(shape)
+    return found
 """,
         "reference": """
 def reference(rows, n):

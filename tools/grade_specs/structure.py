@@ -89,8 +89,9 @@ SPECS = {
         "points": """
 def points(g, device):
     found = []
-    for _ in range(4):
-        bandwidth = int(torch.randint(1, 5, (1,), generator=g))
+    # every bandwidth from 1 to 4 once, in a random order: a colouring right for one bandwidth only
+    # (j mod 3 is right for 1, j mod 5 for 2) must not pass by the luck of the draw
+    for bandwidth in (torch.randperm(4, generator=g) + 1).tolist():
         n = int(torch.randint(2 * bandwidth + 2, 3 * bandwidth + 12, (1,), generator=g))
         found.append((n, bandwidth))
     return found
