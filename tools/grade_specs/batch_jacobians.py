@@ -1,5 +1,7 @@
 """Batch Jacobians and Hessians (book/batch_jacobians.md): the exercises the grader calls (see tools/grade_specs/__init__.py)."""
 
+from ._flops import MATRIX_FLOPS
+
 # The chapter's given code (book/batch_jacobians.md, "One Jacobian per sample" and "The picture").
 BATCH_SETUP = """
 from torch.func import hessian, jacfwd, jacrev, vmap
@@ -160,29 +162,7 @@ def reference(weight, bias, xs, targets):
     curvature = (1 - ys**2) ** 2 + (-2 * ys * (1 - ys**2)) * (ys - targets)
     return torch.einsum("mi,km,mj->kij", weight, curvature, weight)
 """,
-        "method": """
-from torch.utils._python_dispatch import TorchDispatchMode
-
-
-def matrix_flops(fn, *args):
-    aten, total = torch.ops.aten, [0]
-    rules = {aten.mm.default: lambda a, b: 2 * a.shape[0] * a.shape[1] * b.shape[1],
-             aten.addmm.default: lambda c, a, b, *r, **k: 2 * a.shape[0] * a.shape[1] * b.shape[1],
-             aten.bmm.default: lambda a, b: 2 * a.shape[0] * a.shape[1] * a.shape[2] * b.shape[2],
-             aten.mv.default: lambda a, b: 2 * a.shape[0] * a.shape[1],
-             aten.addmv.default: lambda c, a, b, *r, **k: 2 * a.shape[0] * a.shape[1],
-             aten.dot.default: lambda a, b: 2 * a.shape[0]}
-
-    class Count(TorchDispatchMode):
-        def __torch_dispatch__(self, op, types, args=(), kwargs=None):
-            if op in rules:
-                total[0] += rules[op](*args)
-            return op(*args, **(kwargs or {}))
-
-    with Count():
-        fn(*args)
-    return total[0]
-
+        "method": MATRIX_FLOPS + """
 
 def method(weight, bias, xs, targets):
     single = matrix_flops(hessian(squared_error, argnums=2), weight, bias, xs[0], targets[0])

@@ -1,5 +1,7 @@
 """How forward and reverse mode work (book/how_modes_work.md): the exercises the grader calls (see tools/grade_specs/__init__.py)."""
 
+from ._flops import MATRIX_FLOPS
+
 MODES_SETUP = """
 from functools import partial
 
@@ -125,29 +127,7 @@ def reference(x, matrices):
     globals().update(zip(("B1", "B2", "E1", "E2"), matrices))
     return jacrev(lambda x: decompress(compress(x)))(x)
 """,
-        "method": """
-from torch.utils._python_dispatch import TorchDispatchMode
-
-
-def matrix_flops(fn, *args):
-    aten, total = torch.ops.aten, [0]
-    rules = {aten.mm.default: lambda a, b: 2 * a.shape[0] * a.shape[1] * b.shape[1],
-             aten.addmm.default: lambda c, a, b, *r, **k: 2 * a.shape[0] * a.shape[1] * b.shape[1],
-             aten.bmm.default: lambda a, b: 2 * a.shape[0] * a.shape[1] * a.shape[2] * b.shape[2],
-             aten.mv.default: lambda a, b: 2 * a.shape[0] * a.shape[1],
-             aten.addmv.default: lambda c, a, b, *r, **k: 2 * a.shape[0] * a.shape[1],
-             aten.dot.default: lambda a, b: 2 * a.shape[0]}
-
-    class Count(TorchDispatchMode):
-        def __torch_dispatch__(self, op, types, args=(), kwargs=None):
-            if op in rules:
-                total[0] += rules[op](*args)
-            return op(*args, **(kwargs or {}))
-
-    with Count():
-        fn(*args)
-    return total[0]
-
+        "method": MATRIX_FLOPS + """
 
 def method(x, matrices):
     globals().update(zip(("B1", "B2", "E1", "E2"), matrices))
