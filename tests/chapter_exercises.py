@@ -59,7 +59,7 @@ def check_calls(source):
     """The source text of every check call in a cell (without `assert`): `check_answer(...)`, or a chapter's
     own checking function whose name starts with `check` (defined in a hidden cell before the exercise)."""
     calls = []
-    for node in ast.walk(ast.parse(source)):
+    for node in ast.walk(_grade_module().ast_parse(source)):
         if isinstance(node, ast.Call) and getattr(node.func, "id", "").startswith("check"):
             calls.append(ast.get_source_segment(source, node))
     return calls
@@ -69,7 +69,7 @@ def check_name_and_hint(source):
     """(name, hint, items) of the first check_answer call of a cell, read from its literal arguments; items
     is the number of entries of an `expected` written as a tuple literal (checked one by one, each printing
     its own line `name[i]: ...`), or None."""
-    for node in ast.walk(ast.parse(source)):
+    for node in ast.walk(_grade_module().ast_parse(source)):
         if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "check_answer":
             name = ast.literal_eval(node.args[0])
             hint = next((ast.literal_eval(k.value) for k in node.keywords if k.arg == "hint"), "")
@@ -112,7 +112,7 @@ def reader_solutions(chapter):
 
 
 def defined_functions(source):
-    return [node.name for node in ast.parse(source).body if isinstance(node, ast.FunctionDef)]
+    return [node.name for node in _grade_module().ast_parse(source).body if isinstance(node, ast.FunctionDef)]
 
 
 def answer_source(student_part, solution, check, answer="right"):

@@ -15,6 +15,28 @@ import jupytext
 import pytest
 import yaml
 
+
+def _serialise_ast_parse():
+    """ast.parse is not safe in threads on Python 3.11 (python/cpython#106905: "SystemError: AST constructor
+    recursion depth mismatch"); the pool's gradings parse cells in threads while the tests parse in the
+    main thread. Every ast.parse of the test process (pytest's own too) takes one lock."""
+    import ast
+
+    if getattr(ast.parse, "_serialised", False):
+        return
+    lock, parse = threading.RLock(), ast.parse
+
+    def serialised(*args, **kwargs):
+        with lock:
+            return parse(*args, **kwargs)
+
+    serialised._serialised = True
+    ast.parse = serialised
+
+
+_serialise_ast_parse()
+
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 sys.path.insert(0, str(ROOT / "tools"))  # exec_pool, build_cache, run_like_colab, grade

@@ -298,9 +298,20 @@ def python_source(source):
         return source
 
 
+# ast.parse is not safe in threads on Python 3.11: two parses at once can raise "SystemError: AST
+# constructor recursion depth mismatch" (python/cpython#106905; it failed one graded run of the test
+# pool, whose gradings run in threads). Every parse of the grader and of the tests goes through this lock.
+_ast_lock = threading.Lock()
+
+
+def ast_parse(source):
+    with _ast_lock:
+        return ast.parse(source)
+
+
 def parse(source):
     try:
-        return ast.parse(python_source(source))
+        return ast_parse(python_source(source))
     except (SyntaxError, ValueError):
         return None
 
